@@ -1,0 +1,114 @@
+"""The article table: columns, dtypes, validation, and the raw record parsers produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Where a publication date came from, strongest evidence first.
+DATE_SOURCES = ("metadata", "dateline", "url", "caption", "body", "relative", "none")
+# Dates from these sources are weak evidence: the timeline can show them apart.
+WEAK_DATE_SOURCES = ("body", "relative")
+
+ENTITY_KINDS = ("country", "person", "organization", "topic")
+
+LIST_COLUMNS = (
+    "captions",
+    "countries",
+    "countries_primary",
+    "people",
+    "organizations",
+    "topics",
+)
+
+COLUMNS: dict[str, str] = {
+    "article_id": "str",
+    "title": "str",
+    "body": "str",
+    "captions": "object",
+    "credit": "str",
+    "source": "str",
+    "url": "str",
+    "published": "datetime64[s]",
+    "date_source": "str",
+    "countries": "object",
+    "countries_primary": "object",
+    "people": "object",
+    "organizations": "object",
+    "topics": "object",
+    "word_count": "int64",
+    "duplicate_group": "str",
+    "duplicates": "int64",
+    "ingested_at": "datetime64[s, UTC]",
+}
+
+
+@dataclass
+class RawArticle:
+    """One article as a parser found it, before dating, tagging and de-duplication."""
+
+    title: str
+    body: str
+    captions: list[str] = field(default_factory=list)
+    credit: str | None = None
+    source: str = ""
+    url: str | None = None
+    # The date string the file itself carries (CSV column, feed pubDate); parsed by dates.py.
+    published_meta: str | None = None
+    # Where it came from, for messages: "path" or "path:row 12".
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file (or part of one) that could not be read, with a one-line reason."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def empty_articles() -> pd.DataFrame:
+    """An article table with no rows and the right dtypes."""
+    return enforce(pd.DataFrame({name: [] for name in COLUMNS}))
+
+
+def enforce(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with exactly the schema's columns, in order, with the schema's dtypes."""
+    missing = [name for name in COLUMNS if name not in frame.columns]
+    if missing:
+        raise ValueError(f"article table lacks columns: {', '.join(missing)}")
+    out = frame.loc[:, list(COLUMNS)].copy()
+    for name, dtype in COLUMNS.items():
+        if dtype == "object":
+            out[name] = out[name].map(_as_list).astype(object)
+        elif dtype == "str":
+            out[name] = out[name].astype("str").where(out[name].notna(), None)
+        else:
+            out[name] = out[name].astype(dtype)
+    return out.reset_index(drop=True)
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [str(v) for v in value]  # type: ignore[union-attr]
+
+
+def validate(frame: pd.DataFrame) -> list[str]:
+    """Reasons the table breaks the schema (empty when it is valid)."""
+    errors = [f"missing column {name}" for name in COLUMNS if name not in frame.columns]
+    if errors:
+        return errors
+    if frame["article_id"].duplicated().any():
+        errors.append("article_id is not unique")
+    bad_sources = set(frame["date_source"].dropna()) - set(DATE_SOURCES)
+    if bad_sources:
+        errors.append(f"unknown date_source values: {sorted(bad_sources)}")
+    undated_with_source = frame["published"].isna() & (frame["date_source"] != "none")
+    if undated_with_source.any():
+        errors.append("an article without a date must have date_source 'none'")
+    return errors
