@@ -1,0 +1,406 @@
+"""CSV/TSV/JSON/JSONL/Parquet files into RawArticle records, with column auto-mapping.
+
+Columns are matched case-insensitively against the candidate names below, first match wins;
+`mapping` ({our field: file column}) overrides the guess. A body stored as a list of paragraphs
+(JSON array, Parquet list, or a Python-list repr string) is joined with blank lines. A row with a
+body but no title gets the body's first sentence as its title; rows without text are skipped and
+counted in one Problem.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import json
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ftfy
+import numpy as np
+import pandas as pd
+
+from loaders.schema import Problem, RawArticle
+
+FIELDS = ("title", "body", "published", "url", "source", "captions")
+# Candidate columns per field, most wanted first. "title" beats "title_from_page": both are
+# headlines and the listing one is present more often. "body_text" beats "text": in live-blog
+# exports "text" is body plus captions.
+COLUMN_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "title_from_page"),
+    "body": ("body", "body_text", "text", "content", "article", "story"),
+    "published": ("date", "published", "pubdate", "published_at", "time", "datetime", "timestamp"),
+    "url": ("url", "link", "href"),
+    "source": ("source", "publisher", "outlet", "site"),
+    "captions": ("captions", "image_captions"),
+}
+TABLE_KINDS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
+# Keys under which JSON exports wrap their list of articles, most common first.
+JSON_WRAPPER_KEYS = ("articles", "items", "entries", "data", "results", "records", "stories")
+
+TITLE_MAX_CHARS = 120
+# A derived title shorter than this stopped at an abbreviation ("Mr."): look for a later stop.
+TITLE_MIN_CHARS = 20
+# ast.literal_eval on a huge string can exhaust memory; a real article is far below this.
+LIST_REPR_MAX_CHARS = 2_000_000
+# One file with a million bad lines must not flood the report.
+MAX_ROW_PROBLEMS = 20
+SNIFF_BYTES = 64 * 1024
+# Share of control characters above which decoded "text" is really binary.
+MAX_CONTROL_SHARE = 0.05
+URL_SAMPLE_ROWS = 100
+
+UNDECODABLE = "cannot decode text (tried UTF-8, UTF-16, cp1252)"
+_MOJIBAKE = re.compile("â€|Ã[\u0080-\u00bf\u0152-\u2122\u20ac]|Â[\u00a0-\u00bf]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s|$)")
+_BAD_LINE = re.compile(r"Skipping line (\d+): (.+)")
+
+
+class TableError(ValueError):
+    """A whole file cannot be read as a table; the message is the Problem's reason."""
+
+
+def read_table(
+    path: Path, *, mapping: dict[str, str] | None = None
+) -> tuple[list[RawArticle], list[Problem]]:
+    """Articles and problems of one CSV/TSV/JSON/JSONL/Parquet file; never raises."""
+    kind = TABLE_KINDS.get(path.suffix.lower())
+    if kind is None:
+        return [], [Problem(str(path), f"not a table file ({path.suffix or 'no extension'})")]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(str(path), f"cannot read file ({exc.strerror or exc})")]
+    return read_table_data(data, kind, str(path), mapping=mapping)
+
+
+def read_table_data(
+    data: bytes,
+    kind: str,
+    origin: str,
+    *,
+    mapping: dict[str, str] | None = None,
+) -> tuple[list[RawArticle], list[Problem]]:
+    """Articles and problems of table bytes of a kind ("csv", "tsv", "json", "jsonl", "parquet")."""
+    try:
+        frame, reasons = load_frame(data, kind)
+        articles, more = frame_to_articles(frame, origin, mapping=mapping)
+    except TableError as exc:
+        return [], [Problem(origin, str(exc))]
+    return articles, [Problem(origin, reason) for reason in [*_capped(reasons), *more]]
+
+
+def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
+    """The file as a DataFrame plus reasons for rows that were dropped while parsing."""
+    if kind == "parquet":
+        return _read_parquet(data), []
+    text = decode_bytes(data)
+    if not text.strip():
+        raise TableError("empty file")
+    if kind == "json":
+        return _read_json(text)
+    if kind == "jsonl":
+        return _read_jsonl(text)
+    return _read_delimited(text, "\t" if kind == "tsv" else sniff_delimiter(text))
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes) -> str:
+    """Text of file bytes: UTF-8 (BOM or not), UTF-16 (BOM), else cp1252; mojibake repaired."""
+    head = data[:SNIFF_BYTES]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _decode(data, "utf-16")
+    elif _looks_utf16le(head):
+        text = _decode(data, "utf-16-le")
+    elif b"\x00" in head:
+        raise TableError("binary file (not text)")
+    else:
+        text = _decode(data, "utf-8-sig") or _decode(data, "cp1252")
+    if text is None:
+        raise TableError(UNDECODABLE)
+    sample = text[:SNIFF_BYTES]
+    if sample and len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        raise TableError("binary file (not text)")
+    return repair_mojibake(text.lstrip("\ufeff"))
+
+
+def _decode(data: bytes, encoding: str) -> str | None:
+    """The decoded text, or None if the bytes are not in that encoding."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_utf16le(head: bytes) -> bool:
+    """True for BOM-less UTF-16LE ASCII-range text: NUL in most odd bytes, none in even ones."""
+    odd, even = head[1::2], head[0::2]
+    return len(head) >= 4 and odd.count(0) > 0.9 * len(odd) and even.count(0) == 0
+
+
+def repair_mojibake(text: str) -> str:
+    """Fix UTF-8-read-as-cp1252 ("â€™" -> "’") on suspect lines only: ftfy on all text is slow."""
+    if _MOJIBAKE.search(text) is None:
+        return text
+    lines = text.split("\n")
+    return "\n".join(ftfy.fix_encoding(ln) if _MOJIBAKE.search(ln) else ln for ln in lines)
+
+
+# --- parsing each format --------------------------------------------------------------------
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter the header line uses most (comma, semicolon, tab or pipe)."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _read_delimited(text: str, sep: str) -> tuple[pd.DataFrame, list[str]]:
+    """CSV/TSV with pandas' C parser; bad lines are skipped and reported with their number."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                on_bad_lines="warn",
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            raise TableError(f"table does not parse: {_one_line(exc)}") from exc
+    messages = "\n".join(str(w.message) for w in caught if w.category is pd.errors.ParserWarning)
+    return frame, [f"line {n}: {why}" for n, why in _BAD_LINE.findall(messages)]
+
+
+def _read_json(text: str) -> tuple[pd.DataFrame, list[str]]:
+    """A JSON array of objects, or an object wrapping one ({"articles": [...]})."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # one object per line under a .json name
+            return _read_jsonl(text)
+        raise TableError(f"line {exc.lineno}: malformed JSON ({exc.msg})") from exc
+    records = _unwrap_records(value)
+    if records is None:
+        raise TableError("JSON holds no list of article objects")
+    objects = [r for r in records if isinstance(r, dict)]
+    skipped = len(records) - len(objects)
+    reasons = [f"{skipped} array items that are not objects skipped"] if skipped else []
+    return pd.DataFrame.from_records(objects), reasons
+
+
+def _unwrap_records(value: Any) -> list[Any] | None:
+    """The list of records inside a JSON document, or None if there is none."""
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, dict):
+        return None
+    for key in (*JSON_WRAPPER_KEYS, *value.keys()):
+        inner = value.get(key)
+        if isinstance(inner, list) and any(isinstance(item, dict) for item in inner):
+            return inner
+    return [value] if _find_column(list(value), "body") else None
+
+
+def _read_jsonl(text: str) -> tuple[pd.DataFrame, list[str]]:
+    """One JSON object per line; a malformed line is reported and the rest still read."""
+    records: list[dict[str, Any]] = []
+    reasons: list[str] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            reasons.append(f"line {number}: malformed JSON ({exc.msg}, column {exc.colno})")
+            continue
+        if isinstance(value, dict):
+            records.append(value)
+        else:
+            reasons.append(f"line {number}: not a JSON object")
+    return pd.DataFrame.from_records(records), reasons
+
+
+def _read_parquet(data: bytes) -> pd.DataFrame:
+    """A Parquet file as a DataFrame (list columns arrive as numpy arrays)."""
+    try:
+        return pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        raise TableError(f"parquet does not read: {_one_line(exc)}") from exc
+
+
+# --- rows into articles ---------------------------------------------------------------------
+
+
+def frame_to_articles(
+    frame: pd.DataFrame, origin: str, *, mapping: dict[str, str] | None = None
+) -> tuple[list[RawArticle], list[str]]:
+    """RawArticles of a table's rows, plus reasons (rows skipped) for the caller's Problems."""
+    columns = resolve_columns(frame, mapping)
+    default_source = Path(origin).name
+    values = {field: _column(frame, columns.get(field)) for field in FIELDS}
+    articles: list[RawArticle] = []
+    for row, (title, body, published, url, source, captions) in enumerate(
+        zip(*(values[f] for f in FIELDS), strict=True), start=1
+    ):
+        text = body_text(body)
+        if not text:
+            continue
+        articles.append(
+            RawArticle(
+                title=cell_text(title) or first_sentence(text),
+                body=text,
+                captions=cell_list(captions),
+                source=cell_text(source) or default_source,
+                url=cell_text(url) or None,
+                published_meta=cell_text(published) or None,
+                origin=f"{origin}:row {row}",
+            )
+        )
+    skipped = len(frame) - len(articles)
+    return articles, [f"{skipped} rows without text skipped"] if skipped else []
+
+
+def _column(frame: pd.DataFrame, name: str | None) -> list[Any]:
+    """A column's values as a Python list, or Nones when the field has no column."""
+    return frame[name].tolist() if name is not None else [None] * len(frame)
+
+
+def resolve_columns(frame: pd.DataFrame, mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Our field -> the frame's column: `mapping` first, then candidate names."""
+    names = [str(c) for c in frame.columns]
+    listing = ", ".join(names) or "none"
+    columns: dict[str, str] = {}
+    for field, wanted in (mapping or {}).items():
+        if field not in FIELDS:
+            raise TableError(f"unknown field {field!r} in mapping (fields: {', '.join(FIELDS)})")
+        found = _match(names, wanted)
+        if found is None:
+            raise TableError(f"mapped column {wanted!r} not found (columns: {listing})")
+        columns[field] = found
+    for field in FIELDS:
+        if field not in columns:
+            found = _find_url_column(frame) if field == "url" else _find_column(names, field)
+            if found is not None:
+                columns[field] = found
+    if "body" not in columns:
+        raise TableError(f"no recognizable text column (columns: {listing})")
+    return columns
+
+
+def _match(names: Sequence[str], wanted: str) -> str | None:
+    """The column named `wanted`, compared case- and space-insensitively."""
+    key = wanted.strip().lower()
+    return next((n for n in names if n.strip().lower() == key), None)
+
+
+def _find_column(names: Sequence[str], field: str) -> str | None:
+    """The first candidate column for a field that the table has."""
+    for candidate in COLUMN_CANDIDATES[field]:
+        found = _match(names, candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def _find_url_column(frame: pd.DataFrame) -> str | None:
+    """The URL column, preferring one with full http URLs over a relative href."""
+    names = [str(c) for c in frame.columns]
+    present = [n for c in COLUMN_CANDIDATES["url"] if (n := _match(names, c)) is not None]
+    for name in present:
+        sample = [cell_text(v) for v in frame[name].head(URL_SAMPLE_ROWS).tolist()]
+        if any(v.startswith(("http://", "https://")) for v in sample):
+            return name
+    return present[0] if present else None
+
+
+# --- cells ----------------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as stripped text: missing values become "", lists become paragraphs."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list | tuple | np.ndarray):
+        return "\n\n".join(t for t in map(cell_text, value) if t)
+    if not isinstance(value, dict) and pd.isna(value):
+        return ""
+    return str(value).strip()
+
+
+def body_text(value: Any) -> str:
+    """A body cell as text; a list of paragraphs (also as a list-repr string) joins with \\n\\n."""
+    if isinstance(value, str):
+        paragraphs = parse_list_repr(value.strip())
+        if paragraphs is not None:
+            return "\n\n".join(paragraphs)
+    return cell_text(value)
+
+
+def cell_list(value: Any) -> list[str]:
+    """A captions cell as a list of distinct non-empty strings."""
+    if isinstance(value, str):
+        parsed = parse_list_repr(value.strip())
+        items = parsed if parsed is not None else [value]
+    elif isinstance(value, list | tuple | np.ndarray):
+        items = [cell_text(v) for v in value]
+    else:
+        items = [cell_text(value)]
+    return list(dict.fromkeys(t.strip() for t in items if t and t.strip()))
+
+
+def parse_list_repr(text: str) -> list[str] | None:
+    """Paragraphs of "['para 1', \"para 2\"]" (Python repr or JSON array), or None."""
+    if not (text.startswith("[") and text.endswith("]")) or len(text) > LIST_REPR_MAX_CHARS:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, list):
+        return None
+    return [t for t in map(cell_text, value) if t]
+
+
+def first_sentence(text: str) -> str:
+    """The body's first sentence as a stand-in title, cut at a word near TITLE_MAX_CHARS."""
+    paragraph = text.strip().split("\n", 1)[0]
+    ends = (m.end() for m in _SENTENCE_END.finditer(paragraph) if m.end() >= TITLE_MIN_CHARS)
+    sentence = paragraph[: next(ends, len(paragraph))]
+    if len(sentence) <= TITLE_MAX_CHARS:
+        return sentence
+    cut = sentence[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _capped(reasons: list[str]) -> list[str]:
+    """At most MAX_ROW_PROBLEMS reasons, the rest summed up in one more."""
+    if len(reasons) <= MAX_ROW_PROBLEMS:
+        return reasons
+    rest = len(reasons) - MAX_ROW_PROBLEMS
+    return [*reasons[:MAX_ROW_PROBLEMS], f"... and {rest} more problems in this file"]
