@@ -29,17 +29,15 @@ def read_feed(data: bytes, origin: str) -> tuple[list[RawArticle], list[Problem]
     if _ENTITY_DECLARATION.search(data):
         return [], [Problem(origin, "feed declares XML entities (<!ENTITY): refused as unsafe")]
     parsed = feedparser.parse(data)  # bytes, never str: a str is taken as a URL or file name
-    if not parsed.entries:
-        return [], [Problem(origin, _no_entries_reason(parsed))]
     source = html_to_text(parsed.feed.get("title", "")) or Path(origin).name
-    articles = [
-        _entry_article(e, source, f"{origin}:entry {n}") for n, e in enumerate(parsed.entries, 1)
-    ]
+    articles = [_entry_article(e, source, f"{origin}:entry {n}") for n, e in enumerate(parsed.entries, 1)]
     kept = [a for a in articles if a is not None]
+    if not kept:
+        # A truncated feed can yield one hollow entry: the parse error is the real news.
+        return [], [Problem(origin, _no_entries_reason(parsed))]
     skipped = len(articles) - len(kept)
-    return kept, [
-        Problem(origin, f"{skipped} entries without title or text skipped")
-    ] if skipped else []
+    noun = "entry" if skipped == 1 else "entries"
+    return kept, [Problem(origin, f"{skipped} {noun} without title or text skipped")] if skipped else []
 
 
 def _no_entries_reason(parsed: Any) -> str:

@@ -203,7 +203,7 @@ def _read_json(text: str) -> tuple[pd.DataFrame, list[str]]:
         raise TableError("JSON holds no list of article objects")
     objects = [r for r in records if isinstance(r, dict)]
     skipped = len(records) - len(objects)
-    reasons = [f"{skipped} array items that are not objects skipped"] if skipped else []
+    reasons = [f"{_plural(skipped, 'array item')} not an object, skipped"] if skipped else []
     return pd.DataFrame.from_records(objects), reasons
 
 
@@ -276,7 +276,7 @@ def frame_to_articles(
             )
         )
     skipped = len(frame) - len(articles)
-    return articles, [f"{skipped} rows without text skipped"] if skipped else []
+    return articles, [f"{_plural(skipped, 'row')} without text skipped"] if skipped else []
 
 
 def _column(frame: pd.DataFrame, name: str | None) -> list[Any]:
@@ -391,6 +391,11 @@ def first_sentence(text: str) -> str:
         return sentence
     cut = sentence[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "…"
+
+
+def _plural(count: int, noun: str) -> str:
+    """ "1 row", "12 rows"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _one_line(exc: BaseException) -> str:
