@@ -1,0 +1,86 @@
+"""Middle East diplomacy coverage: narrow, chart, read and share. URL state -> query -> components."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import data, filters, page, reader, results, state
+from components.results import PAGE_SIZE
+from components.timeline import auto_granularity, timeline
+from loaders.store import StoreError
+
+st.set_page_config(page_title="Diplomacy coverage", page_icon=":material/public:", layout="wide")
+if not page.signed_in():
+    st.stop()
+
+path = data.store_path()
+data.ensure_store(path)
+try:
+    store = data.open_store(str(page.served_store(path)), data.generation(page.served_store(path)))
+except StoreError as error:
+    page.no_store(error)
+    st.stop()
+version = store.version
+
+state.load_once(store.known)
+page.notices(version)
+names = page.labels()
+
+with st.sidebar:
+    st.title("Coverage", anchor=False)
+    filters.search_box(state.SEARCH)
+    first, last = store.date_span()
+    filters.date_range(first, last, (state.DATE_FROM, state.DATE_TO))
+    chosen = state.current_filters()
+    facet_counts = data.facets(store, version, chosen)
+    for kind, title in page.FACET_TITLES.items():
+        with st.expander(title, expanded=kind in ("country", "topic") or bool(chosen.values(kind))):
+            options = data.facet_values(store, version, kind)
+            label = names.get(kind, str)
+            filters.facet(title, facet_counts[kind], options, state.FACET_KEYS[kind], label)
+            if kind == "country":
+                filters.country_options(state.MODE, state.PRIMARY)
+    filters.clear_all(state.DEFAULTS, key="clear_all")
+    page.upload_panel(path)
+
+view = state.current_view(version)
+state.reset_page_on_change(view.filters)
+view = state.current_view(version)
+state.write_url(view)
+
+summary = data.summary(store, version, view.filters)
+page.summary_strip(summary)
+if summary.articles == 0:
+    st.info("No articles match: clear a filter or widen the dates.", icon=":material/filter_alt_off:")
+    filters.clear_all(state.DEFAULTS, key="clear_all_empty")
+
+granularity = page.timeline_controls() if summary.articles else "auto"
+if summary.articles:
+    if granularity == "auto":
+        granularity = auto_granularity(summary.first, summary.last)
+    chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
+    timeline(
+        chart.frame, granularity, view.measure, view.share, view.weak, chart.denominator,
+        chart.undated, key="timeline", on_range=state.set_dates,
+    )  # fmt: skip
+
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.subheader("Articles", anchor=False)
+        results.sort_choice(state.SORT)
+        rows = data.results(store, version, view.filters, view.sort, view.page, PAGE_SIZE)
+        results.result_list(rows, "result", state.open_article, names["country"], view.article)
+        results.pager(summary.articles, view.page, "pager", state.set_page)
+    with right:
+        opened = data.article(store, version, view.article) if view.article else None
+        if opened is None:
+            st.caption("Choose an article on the left to read it here.")
+        else:
+            reader.reader(
+                opened.row, opened.copies, opened.related, key="reader",
+                on_tag=state.add_filter, on_open=state.open_article,
+                search_terms=page.search_terms(view.filters),
+                entity_terms=page.entity_terms(opened.row), label=page.tag_label(names),
+            )  # fmt: skip
+
+page.share_and_export(store, view)

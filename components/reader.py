@@ -1,0 +1,118 @@
+"""One article: metadata, date provenance, captions, body, tags, folded copies, related."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from components.filters import slug
+from components.text import escape_markdown, highlight, paragraphs
+
+DATE_SOURCE_WORDS = {
+    "metadata": "from the file's own date field",
+    "dateline": "from the dateline",
+    "url": "from the date in the URL",
+    "caption": "from a date in a photo caption",
+    "body": "from a date mentioned in the text (weak evidence)",
+    "relative": "from a weekday in the text, resolved against a neighbouring article (weak evidence)",
+    "none": "no date found",
+}
+TAG_KINDS = (
+    ("countries", "country"),
+    ("people", "person"),
+    ("organizations", "organization"),
+    ("topics", "topic"),
+)
+SAFE_SCHEMES = ("http://", "https://")
+
+Pick = Callable[[str, str], None]
+
+
+def reader(
+    row: dict[str, object],
+    copies: pd.DataFrame,
+    related: pd.DataFrame,
+    key: str,
+    on_tag: Pick,
+    on_open: Callable[[str], None],
+    search_terms: Sequence[str] = (),
+    entity_terms: Sequence[str] = (),
+    label: Callable[[str, str], str] = lambda kind, value: value,
+) -> None:
+    """Render one article; tag chips and related titles call back with the analyst's choice."""
+    st.subheader(escape_markdown(row.get("title")) or "(untitled)", anchor=False)
+    st.caption(escape_markdown(_byline(row)))
+    _tags(row, key, on_tag, label)
+    for caption in row.get("captions") or []:
+        st.caption(":material/photo_camera: " + escape_markdown(caption))
+    for paragraph in paragraphs(str(row.get("body") or "")):
+        st.markdown(highlight(paragraph, search_terms, entity_terms))
+    _copies(copies, row)
+    _related(related, key, on_open)
+
+
+def _byline(row: dict[str, object]) -> str:
+    published = row.get("published")
+    dated = published is not None and not pd.isna(published)
+    day = pd.Timestamp(published).date().isoformat() if dated else "Undated"
+    how = DATE_SOURCE_WORDS.get(str(row.get("date_source")), "")
+    parts = [f"{day} ({how})", str(row.get("source") or "unknown source")]
+    if row.get("credit"):
+        parts.append(f"photo: {row['credit']}")
+    parts.append(f"{int(row.get('word_count') or 0):,} words")
+    return " · ".join(parts)
+
+
+def _tags(row: dict[str, object], key: str, on_tag: Pick, label: Callable[[str, str], str]) -> None:
+    chips = [(kind, value) for column, kind in TAG_KINDS for value in (row.get(column) or [])]
+    if not chips:
+        return
+    columns = st.container(horizontal=True, gap="small")
+    for kind, value in chips:
+        columns.button(
+            escape_markdown(label(kind, value)),
+            key=f"{key}-tag-{kind}-{slug(value)}",
+            on_click=on_tag,
+            args=(kind, value),
+            help=f"Add {kind} filter",
+            type="secondary",
+        )
+
+
+def _copies(copies: pd.DataFrame, row: dict[str, object]) -> None:
+    others = copies[copies["article_id"] != row.get("article_id")] if len(copies) else copies
+    count = int(row.get("duplicates") or 0)
+    if not count:
+        return
+    with st.expander(f"{count} cop{'y' if count == 1 else 'ies'} folded into this article"):
+        for copy in copies.itertuples(index=False):
+            day = "undated" if pd.isna(copy.published) else pd.Timestamp(copy.published).date().isoformat()
+            st.markdown(
+                f"- {escape_markdown(copy.title)} · {day} · {escape_markdown(copy.source)}"
+                f" · {escape_markdown(copy.origin)}"
+            )
+        if others.empty:
+            st.caption("The copies carry the same text as this one.")
+
+
+def _related(related: pd.DataFrame, key: str, on_open: Callable[[str], None]) -> None:
+    if related.empty:
+        return
+    st.markdown("**Related coverage**")
+    for item in related.itertuples(index=False):
+        day = "undated" if pd.isna(item.published) else pd.Timestamp(item.published).date().isoformat()
+        st.button(
+            f"{escape_markdown(item.title)} · {day}",
+            key=f"{key}-related-{item.article_id}",
+            on_click=on_open,
+            args=(item.article_id,),
+            type="tertiary",
+        )
+
+
+def safe_link(url: object) -> str | None:
+    """The article URL if it is a plain web link; anything else (javascript:, data:) is dropped."""
+    text = str(url or "").strip()
+    return text if text.lower().startswith(SAFE_SCHEMES) and " " not in text else None

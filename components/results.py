@@ -1,0 +1,65 @@
+"""The result list: sorting, paging, and the choice of the article to read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from components.text import escape_markdown
+
+PAGE_SIZE = 20
+SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first"}
+
+
+def sort_choice(key: str) -> str:
+    """Newest or oldest first."""
+    return st.segmented_control("Sort", list(SORT_LABELS), key=key, format_func=SORT_LABELS.get) or "newest"
+
+
+def result_list(
+    rows: pd.DataFrame,
+    key: str,
+    on_open: Callable[[str], None],
+    country_label: Callable[[str], str],
+    open_article: str | None = None,
+) -> None:
+    """One line per article: title (opens it in the reader), then date, source, countries."""
+    for row in rows.itertuples(index=False):
+        is_open = row.article_id == open_article
+        st.button(
+            escape_markdown(row.title) or "(untitled)",
+            key=f"{key}-{row.article_id}",
+            on_click=on_open,
+            args=(row.article_id,),
+            type="primary" if is_open else "tertiary",
+            icon=":material/article:",
+        )
+        st.caption(escape_markdown(_details(row, country_label)))
+
+
+def _details(row: object, country_label: Callable[[str], str]) -> str:
+    published = getattr(row, "published", None)
+    day = "undated" if published is None or pd.isna(published) else pd.Timestamp(published).date().isoformat()
+    parts = [day, str(getattr(row, "source", "") or "unknown source")]
+    countries = [country_label(c) for c in (getattr(row, "countries_primary", None) or [])]
+    if countries:
+        parts.append(", ".join(countries))
+    copies = int(getattr(row, "duplicates", 0) or 0)
+    if copies:
+        parts.append(f"{copies} more cop{'y' if copies == 1 else 'ies'} folded in")
+    return " · ".join(parts)
+
+
+def pager(total: int, page: int, key: str, on_page: Callable[[int], None]) -> None:
+    """Previous / next page controls with the position in the results."""
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page, pages - 1)
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+    left.button("Previous", key=f"{key}-prev", disabled=page <= 0, on_click=on_page, args=(page - 1,))
+    first = page * PAGE_SIZE + 1 if total else 0
+    middle.caption(
+        f"{first:,}–{min((page + 1) * PAGE_SIZE, total):,} of {total:,} · page {page + 1} of {pages:,}"
+    )
+    right.button("Next", key=f"{key}-next", disabled=page >= pages - 1, on_click=on_page, args=(page + 1,))

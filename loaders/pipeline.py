@@ -1,0 +1,236 @@
+"""Files -> the article table: parse, normalize, date, tag, de-duplicate."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from loaders import dedup
+from loaders.dates import assign_dates
+from loaders.entities import tag_articles
+from loaders.files import iter_input_files, read_file
+from loaders.schema import Problem, RawArticle, enforce
+
+# Calls the progress callback after every this many files.
+PROGRESS_EVERY_FILES = 1
+
+Progress = Callable[[int, int, str], None]
+
+COPY_COLUMNS = (
+    "copy_key",
+    "article_id",
+    "title",
+    "body",
+    "captions",
+    "credit",
+    "source",
+    "url",
+    "published",
+    "date_source",
+    "origin",
+)
+MENTION_COLUMNS = ("article_id", "kind", "value", "count")
+
+
+@dataclass
+class Corpus:
+    """Everything ingest knows: every copy seen, the folded article table, the entity mentions."""
+
+    copies: pd.DataFrame  # one row per distinct copy (file, row, source, url), with its tags
+    articles: pd.DataFrame  # one row per distinct article, the schema of loaders/schema.py
+    mentions: pd.DataFrame  # long form for every distinct text: article_id, kind, value, count
+
+
+def read_paths(
+    paths: Iterable[str | Path],
+    *,
+    mapping: dict[str, str] | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[RawArticle], list[Problem], int]:
+    """Read every file under paths; returns the raw articles, the problems, files read."""
+    files = list(iter_input_files(paths))
+    raws: list[RawArticle] = []
+    problems: list[Problem] = []
+    for number, path in enumerate(files, start=1):
+        found, trouble = read_file(path, mapping=mapping, source=source)
+        raws.extend(found)
+        problems.extend(trouble)
+        if progress and number % PROGRESS_EVERY_FILES == 0:
+            progress(number, len(files), str(path))
+    return raws, problems, len(files)
+
+
+def copies_from_raw(raws: Sequence[RawArticle], ingested_at: datetime | None = None) -> pd.DataFrame:
+    """Date and identify raw articles: one row per distinct copy, not yet tagged."""
+    titles = [r.title for r in raws]
+    bodies = [r.body for r in raws]
+    ids = dedup.article_ids(titles, bodies)
+    published, sources = _dates(raws)
+    frame = pd.DataFrame(
+        {
+            "copy_key": [_copy_key(i, r) for i, r in zip(ids, raws, strict=True)],
+            "article_id": ids,
+            "title": titles,
+            "body": bodies,
+            "captions": [_unique(r.captions) for r in raws],
+            "credit": [r.credit for r in raws],
+            "source": [r.source for r in raws],
+            "url": [r.url for r in raws],
+            "published": pd.to_datetime(pd.Series(published, dtype=object)).astype("datetime64[s]"),
+            "date_source": sources,
+            "origin": [r.origin for r in raws],
+        }
+    )
+    frame["ingested_at"] = pd.Timestamp(ingested_at or datetime.now(UTC)).floor("s")
+    return frame.drop_duplicates("copy_key", ignore_index=True)
+
+
+def _copy_key(article: str, raw: RawArticle) -> str:
+    """Identity of one copy: the same text from the same file row, source and URL."""
+    where = Path(raw.origin.split(":row ")[0]).name + _row_suffix(raw.origin)
+    key = "\x1f".join((article, raw.source or "", raw.url or "", where))
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _row_suffix(origin: str) -> str:
+    return ":row " + origin.split(":row ", 1)[1] if ":row " in origin else ""
+
+
+def _unique(items: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _dates(raws: Sequence[RawArticle]) -> tuple[list[date | None], list[str]]:
+    """Dates from each article's own evidence, then weekdays against neighbours in its file."""
+    args = (
+        [r.published_meta for r in raws],
+        [r.url for r in raws],
+        [r.body for r in raws],
+        [r.captions for r in raws],
+    )
+    published, sources = assign_dates(*args)
+    undated = [i for i, d in enumerate(published) if d is None]
+    if not undated:
+        return published, sources
+    references = _neighbour_dates(raws, published)
+    again = assign_dates(*([column[i] for i in undated] for column in args), [references[i] for i in undated])
+    for i, day, where in zip(undated, again[0], again[1], strict=True):
+        published[i], sources[i] = day, where
+    return published, sources
+
+
+def _neighbour_dates(raws: Sequence[RawArticle], published: Sequence[date | None]) -> list[date | None]:
+    """Per article, the date of the nearest dated article before (else after) it in its file."""
+    frame = pd.DataFrame(
+        {
+            "file": [r.origin.split(":row ")[0] for r in raws],
+            "day": pd.Series(published, dtype=object),
+        }
+    )
+    by_file = frame.groupby("file", sort=False)["day"]
+    before = by_file.shift(1).groupby(frame["file"], sort=False).ffill()
+    after = by_file.shift(-1).groupby(frame["file"], sort=False).bfill()
+    nearest = before.where(before.notna(), after)
+    return [None if pd.isna(d) else d for d in nearest]
+
+
+TAG_COLUMNS = ("countries", "countries_primary", "people", "organizations", "topics")
+
+
+def tag_copies(copies: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tag each distinct text once; returns (copies with tag columns, long-form mentions)."""
+    texts = copies.drop_duplicates("article_id")
+    tags = tag_articles(texts["title"].tolist(), texts["body"].tolist(), texts["captions"].tolist())
+    ids = texts["article_id"].to_numpy()
+    per_article = pd.DataFrame({"article_id": ids, **{c: getattr(tags, c) for c in TAG_COLUMNS}})
+    mentions = tags.mentions.assign(article_id=ids[tags.mentions["position"].to_numpy()])
+    tagged = copies.drop(columns=list(TAG_COLUMNS), errors="ignore").merge(per_article, on="article_id")
+    return tagged, mentions.loc[:, list(MENTION_COLUMNS)].reset_index(drop=True)
+
+
+def fold(copies: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One row per distinct article (the most complete copy of each near-duplicate group),
+    and the duplicate_group of every distinct text."""
+    if copies.empty:
+        return enforce(copies.assign(duplicates=0, duplicate_group="", word_count=0)), {}
+    texts = copies.drop_duplicates("article_id").reset_index(drop=True)
+    labels = dedup.near_copy_groups(texts["body"].tolist())
+    group_of = dict(zip(texts["article_id"], texts["article_id"].to_numpy()[labels], strict=True))
+    frame = copies.assign(group=copies["article_id"].map(group_of))
+    frame["completeness"] = (
+        frame["published"].notna() * 1_000_000 + frame["body"].str.len() + frame["captions"].map(len) * 100
+    )
+    frame = frame.sort_values(["group", "completeness", "article_id"], ascending=[True, False, True])
+    best = frame.drop_duplicates("group").set_index("group")
+    best["duplicates"] = frame.groupby("group").size() - 1
+    best["duplicate_group"] = frame.groupby("group")["article_id"].min()
+    best = _fill_date_from_copies(best, frame)
+    best["word_count"] = best["body"].str.split().str.len().fillna(0).astype("int64")
+    groups = frame.drop_duplicates("article_id").set_index("article_id")["group"]
+    names = groups.map(best["duplicate_group"])
+    return enforce(best.reset_index(drop=True)), names.to_dict()
+
+
+def _fill_date_from_copies(best: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """An undated best copy takes the date one of its copies carries."""
+    dated = frame[frame["published"].notna()].drop_duplicates("group").set_index("group")
+    missing = best["published"].isna() & best.index.isin(dated.index)
+    if missing.any():
+        rows = best.index[missing]
+        best.loc[rows, "published"] = dated.loc[rows, "published"]
+        best.loc[rows, "date_source"] = dated.loc[rows, "date_source"]
+    return best
+
+
+def build_corpus(copies: pd.DataFrame, known: Corpus | None = None) -> Corpus:
+    """Fold new copies into what the store already knows; tags only the texts it has not seen."""
+    mentions = _empty_mentions()
+    if known is not None:
+        copies = copies[~copies["copy_key"].isin(known.copies["copy_key"])]
+        seen = copies["article_id"].isin(known.copies["article_id"])
+        reused = known.copies.drop_duplicates("article_id").loc[:, ["article_id", *TAG_COLUMNS]]
+        old_texts = copies[seen].merge(reused, on="article_id")
+        copies, mentions = copies[~seen], known.mentions
+    if len(copies):
+        copies, fresh_mentions = tag_copies(copies)
+        mentions = pd.concat([mentions, fresh_mentions], ignore_index=True)
+    else:
+        copies = copies.assign(**{c: pd.Series(dtype=object) for c in TAG_COLUMNS})
+    if known is not None:
+        copies = pd.concat([known.copies, old_texts, copies], ignore_index=True)
+    copies = copies.drop(columns=["duplicate_group"], errors="ignore").reset_index(drop=True)
+    articles, groups = fold(copies)
+    copies["duplicate_group"] = copies["article_id"].map(groups)
+    return Corpus(copies=copies, articles=articles, mentions=mentions)
+
+
+def _empty_mentions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": pd.Series(dtype="str"),
+            "kind": pd.Series(dtype="str"),
+            "value": pd.Series(dtype="str"),
+            "count": pd.Series(dtype="int64"),
+        }
+    )
+
+
+def load_articles(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Files or folders in; the de-duplicated article table and per-file problems out."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    raws, problems, _ = read_paths(paths, mapping=mapping, source=source, progress=progress)
+    corpus = build_corpus(copies_from_raw(raws))
+    return corpus.articles, problems

@@ -1,0 +1,435 @@
+"""Questions the page asks of a built store: what matches, facet counts, timeline, articles.
+
+Every value from outside (URL, widgets) reaches SQL as a bound parameter or as an integer id
+looked up here; SQL text is assembled only from constants in this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from loaders.schema import ENTITY_KINDS
+from loaders.search import SearchQuery, parse_search
+from loaders.store import FACET_KINDS, StoreError, _check_schema, current_generation
+
+# Values shown per facet before the analyst asks for more.
+FACET_LIMIT = 12
+# Series drawn when the timeline is split by countries or topics; the rest are not drawn.
+SPLIT_SERIES = 6
+# Related articles: how many, and how far apart in time they may be.
+RELATED_LIMIT = 5
+RELATED_WINDOW_DAYS = 45
+# Rows one export may hold: beyond this the analyst narrows the view first.
+EXPORT_LIMIT = 200_000
+
+GRANULARITIES = ("day", "week", "month", "year")
+MEASURES = ("articles", "stories", "sources")
+SPLITS = ("none", "country", "topic")
+SORTS = ("newest", "oldest")
+FILTER_FIELDS = {
+    "country": "countries",
+    "topic": "topics",
+    "person": "people",
+    "organization": "organizations",
+    "source": "sources",
+}
+RESULT_COLUMNS = "idx, article_id, title, published, date_source, source, countries_primary, duplicates"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows the coverage: search words, dates and facet values."""
+
+    search: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    countries: tuple[str, ...] = ()
+    countries_mode: str = "any"  # "any" of the selected countries, or "all" of them
+    primary_only: bool = False  # count a country only where the story is about it
+    topics: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def values(self, kind: str) -> tuple[str, ...]:
+        """The selected values of one facet kind."""
+        return getattr(self, FILTER_FIELDS[kind])
+
+
+@dataclass
+class Summary:
+    """The numbers of the summary strip."""
+
+    articles: int
+    sources: int
+    first: date | None
+    last: date | None
+    duplicates: int
+    undated: int
+
+
+@dataclass
+class Timeline:
+    """Coverage per period, ready to draw."""
+
+    frame: pd.DataFrame  # bucket, series, weak (bool), value
+    granularity: str
+    measure: str
+    denominator: str = ""  # what a share is a share of, said on the chart
+    undated: int = 0
+
+
+@dataclass
+class Article:
+    """One article for the reader."""
+
+    row: dict[str, object]
+    copies: pd.DataFrame  # the copies folded into it
+    related: pd.DataFrame
+    mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+class Store:
+    """A built store opened read-only, shared by every session of the app."""
+
+    def __init__(self, path: Path) -> None:
+        generation = current_generation(path)
+        if generation is None:
+            raise StoreError(f"no store at {path}: run `python -m loaders ingest FILES --store {path}`")
+        self.path = path
+        self._con = duckdb.connect(str(generation / "corpus.duckdb"), read_only=True)
+        _check_schema(self._con)
+        self._fulltext = generation / "fulltext.sqlite"
+        meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+        self.version: str = meta["corpus_version"]
+        self.built_at: str = meta["built_at"]
+        self.size = int(meta["articles"])
+        values = self._con.execute("SELECT value_id, kind, value, articles FROM entity_values").df()
+        self._values = values
+        self._ids = {
+            (k, v): int(i)
+            for i, k, v in zip(values["value_id"], values["kind"], values["value"], strict=True)
+        }
+        self._names = dict(zip(values["value_id"].astype(int), values["value"], strict=True))
+        self._kind_of = dict(zip(values["value_id"].astype(int), values["kind"], strict=True))
+
+    def close(self) -> None:
+        """Release the database handle."""
+        self._con.close()
+
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # One cursor per question: sessions run in threads, a DuckDB connection is not shared.
+        cursor = self._con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    # --- lookups -----------------------------------------------------------------------
+
+    def known(self, kind: str, value: str) -> bool:
+        """Whether any article carries this value."""
+        return (kind, value) in self._ids
+
+    def facet_values(self, kind: str) -> pd.DataFrame:
+        """Every value of a kind with its article count in the whole store, most frequent first."""
+        rows = self._values[self._values["kind"] == kind]
+        return rows.sort_values(["articles", "value"], ascending=[False, True]).loc[:, ["value", "articles"]]
+
+    def date_span(self) -> tuple[date | None, date | None]:
+        """First and last publication date in the store."""
+        with self._cursor() as cur:
+            first, last = cur.execute("SELECT min(published), max(published) FROM articles").fetchone()
+        return _as_date(first), _as_date(last)
+
+    # --- the selection -----------------------------------------------------------------
+
+    def _where(self, cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list[object]]:
+        """WHERE clause (over articles a) and its parameters for the filters."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if filters.date_from:
+            clauses.append("a.published >= ?")
+            params.append(filters.date_from)
+        if filters.date_to:
+            clauses.append("a.published <= ?")
+            params.append(filters.date_to)
+        for kind in FACET_KINDS:
+            ids = [self._ids[(kind, v)] for v in filters.values(kind) if (kind, v) in self._ids]
+            if filters.values(kind) and not ids:
+                clauses.append("FALSE")  # every chosen value is unknown here: nothing matches
+            elif ids:
+                clauses.append(self._facet_clause(kind, ids, filters, params))
+        search = parse_search(filters.search)
+        if not search.empty:
+            clauses.append(self._search_clause(cur, search))
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    def _facet_clause(self, kind: str, ids: list[int], filters: Filters, params: list[object]) -> str:
+        primary = " AND is_primary" if kind == "country" and filters.primary_only else ""
+        marks = ", ".join("?" * len(ids))
+        params.extend(ids)
+        if kind == "country" and filters.countries_mode == "all" and len(ids) > 1:
+            params.append(len(ids))
+            return (
+                f"a.idx IN (SELECT idx FROM entities WHERE value_id IN ({marks}){primary}"
+                " GROUP BY idx HAVING count(*) = ?)"
+            )
+        return f"a.idx IN (SELECT idx FROM entities WHERE value_id IN ({marks}){primary})"
+
+    def _search_clause(self, cur: duckdb.DuckDBPyConnection, search: SearchQuery) -> str:
+        """Run the full-text part in SQLite and hand DuckDB the matching idx as a table."""
+        clauses = []
+        positive, excluded = search.positive_fts(), search.excluded_fts()
+        if positive and excluded:
+            hits = self.search_ids(f"({positive}) NOT ({excluded})")
+            clauses.append("a.idx IN (SELECT idx FROM search_hits)")
+        elif positive:
+            hits = self.search_ids(positive)
+            clauses.append("a.idx IN (SELECT idx FROM search_hits)")
+        else:
+            hits = self.search_ids(excluded or '""')
+            clauses.append("a.idx NOT IN (SELECT idx FROM search_hits)")
+        cur.register("search_hits", pa.table({"idx": pa.array(hits, type=pa.int32())}))
+        return " AND ".join(clauses)
+
+    def search_ids(self, match: str) -> np.ndarray:
+        """Article idx matching an FTS5 expression built by loaders.search (never raw input)."""
+        uri = f"{self._fulltext.as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            try:
+                rows = db.execute("SELECT rowid FROM fulltext WHERE fulltext MATCH ?", (match,)).fetchall()
+            except sqlite3.OperationalError:
+                return np.empty(0, dtype=np.int32)
+        return np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows))
+
+    # --- answers -----------------------------------------------------------------------
+
+    def summary(self, filters: Filters) -> Summary:
+        """Counts for the summary strip."""
+        with self._cursor() as cur:
+            where, params = self._where(cur, filters)
+            row = cur.execute(
+                "SELECT count(*), count(DISTINCT source), min(published), max(published),"
+                f" coalesce(sum(duplicates), 0), count(*) FILTER (published IS NULL)"
+                f" FROM articles a WHERE {where}",
+                params,
+            ).fetchone()
+        return Summary(int(row[0]), int(row[1]), _as_date(row[2]), _as_date(row[3]), int(row[4]), int(row[5]))
+
+    def facets(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, pd.DataFrame]:
+        """Per kind, the values carried by the matching articles with their counts, top first."""
+        with self._cursor() as cur:
+            where, params = self._where(cur, filters)
+            counts = cur.execute(
+                "SELECT value_id, count(*) AS n FROM entities"
+                f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})"
+                " AND (is_primary OR NOT ? OR value_id NOT BETWEEN ? AND ?) GROUP BY value_id",
+                [*params, filters.primary_only, *self._id_range("country")],
+            ).df()
+        return self._facet_tables(counts, filters, limit)
+
+    def _facet_tables(self, counts: pd.DataFrame, filters: Filters, limit: int) -> dict[str, pd.DataFrame]:
+        counts["kind"] = counts["value_id"].map(self._kind_of)
+        counts["value"] = counts["value_id"].map(self._names)
+        tables = {}
+        for kind in FACET_KINDS:
+            rows = counts[counts["kind"] == kind].sort_values(["n", "value"], ascending=[False, True])
+            chosen = rows["value"].isin(filters.values(kind))
+            top = pd.concat([rows[chosen], rows[~chosen].head(limit)])
+            tables[kind] = top.loc[:, ["value", "n"]].rename(columns={"n": "count"}).reset_index(drop=True)
+        return tables
+
+    def timeline(
+        self,
+        filters: Filters,
+        granularity: str = "month",
+        measure: str = "articles",
+        split: str = "none",
+        share: bool = False,
+    ) -> Timeline:
+        """Coverage per period for the filters, optionally split and as a share of the store."""
+        granularity = granularity if granularity in GRANULARITIES else "month"
+        measure = measure if measure in MEASURES else "articles"
+        with self._cursor() as cur:
+            where, params = self._where(cur, filters)
+            frame = self._buckets(cur, where, params, granularity, measure, split)
+            undated = cur.execute(
+                f"SELECT count(*) FROM articles a WHERE {where} AND published IS NULL", params
+            ).fetchone()[0]
+            denominator = ""
+            if share:
+                totals = self._buckets(cur, "TRUE", [], granularity, measure, "none")
+                totals = totals.groupby("bucket")["value"].sum().rename("total")
+                frame = frame.join(totals, on="bucket")
+                frame["value"] = frame["value"] / frame["total"]
+                denominator = f"share of all {measure} in the store per {granularity}"
+        return Timeline(
+            frame.drop(columns="total", errors="ignore"),
+            granularity,
+            measure,
+            denominator,
+            int(undated),
+        )
+
+    def _buckets(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        where: str,
+        params: list[object],
+        granularity: str,
+        measure: str,
+        split: str,
+    ) -> pd.DataFrame:
+        value = {
+            "articles": "sum(1 + a.duplicates)",
+            "stories": "count(DISTINCT a.idx)",
+            "sources": "count(DISTINCT c.source)",
+        }[measure]
+        joins = ""
+        if measure == "sources":
+            joins += " JOIN (SELECT DISTINCT duplicate_group, source FROM copies) c USING (duplicate_group)"
+        series = "'all'"
+        split_params: list[object] = []
+        kind = {"country": "country", "topic": "topic"}.get(split)
+        if kind:
+            top = self._top_values(cur, where, params, kind)
+            if not top:
+                kind = None
+            else:
+                marks = ", ".join("?" * len(top))
+                joins += f" JOIN entities e ON e.idx = a.idx AND e.value_id IN ({marks})"
+                split_params = top
+                series = "e.value_id"
+        sql = (
+            f"SELECT date_trunc('{granularity}', a.published)::DATE AS bucket, {series} AS series,"
+            f" a.weak_date AS weak, {value} AS value FROM articles a{joins}"
+            f" WHERE a.published IS NOT NULL AND {where} GROUP BY ALL ORDER BY bucket"
+        )
+        frame = cur.execute(sql, [*split_params, *params]).df()
+        if kind:
+            frame["series"] = frame["series"].map(self._names)
+        return frame
+
+    def _top_values(
+        self, cur: duckdb.DuckDBPyConnection, where: str, params: list[object], kind: str
+    ) -> list[int]:
+        low, high = self._id_range(kind)
+        rows = cur.execute(
+            "SELECT value_id FROM entities WHERE value_id BETWEEN ? AND ?"
+            f" AND idx IN (SELECT a.idx FROM articles a WHERE {where})"
+            " GROUP BY value_id ORDER BY count(*) DESC, value_id LIMIT ?",
+            [low, high, *params, SPLIT_SERIES],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def _id_range(self, kind: str) -> tuple[int, int]:
+        ids = self._values.loc[self._values["kind"] == kind, "value_id"]
+        return (int(ids.min()), int(ids.max())) if len(ids) else (0, -1)
+
+    def results(
+        self, filters: Filters, sort: str = "newest", page: int = 0, page_size: int = 20
+    ) -> pd.DataFrame:
+        """One page of matching articles."""
+        order = "a.idx" if sort != "oldest" else "a.published IS NULL, a.idx DESC"
+        with self._cursor() as cur:
+            where, params = self._where(cur, filters)
+            frame = cur.execute(
+                f"SELECT {RESULT_COLUMNS} FROM articles a WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, page_size, max(page, 0) * page_size],
+            ).df()
+        return _with_lists(frame)
+
+    def article(self, article_id: str) -> Article | None:
+        """Everything the reader shows about one article, or None if the store lacks it."""
+        with self._cursor() as cur:
+            found = cur.execute("SELECT * FROM articles WHERE article_id = ?", [article_id]).df()
+            if found.empty:
+                return None
+            row = _with_lists(found).iloc[0].to_dict()
+            text = cur.execute(
+                "SELECT body, captions FROM copies WHERE article_id = ? LIMIT 1", [article_id]
+            ).fetchone()
+            row["body"], row["captions"] = text[0], [str(c) for c in text[1] or []]
+            copies = cur.execute(
+                "SELECT title, source, url, published, origin, article_id FROM copies"
+                " WHERE duplicate_group = ? ORDER BY published NULLS LAST, source",
+                [row["duplicate_group"]],
+            ).df()
+            mentions = cur.execute(
+                "SELECT kind, value, count FROM mentions WHERE article_id = ? ORDER BY count DESC",
+                [article_id],
+            ).df()
+            related = self._related(cur, row)
+        return Article(row=row, copies=copies, related=related, mentions=mentions)
+
+    def _related(self, cur: duckdb.DuckDBPyConnection, row: dict[str, object]) -> pd.DataFrame:
+        """Articles sharing primary countries and topics, close in time, most shared first."""
+        keys = [("country", v) for v in _listed(row["countries_primary"])]
+        keys += [("topic", v) for v in _listed(row["topics"])]
+        ids = [self._ids[k] for k in keys if k in self._ids]
+        if not ids:
+            return pd.DataFrame(columns=["article_id", "title", "published", "shared"])
+        published = _as_date(row["published"])
+        window, params = "TRUE", []
+        if published:
+            window = "a.published BETWEEN ? AND ?"
+            span = timedelta(days=RELATED_WINDOW_DAYS)
+            params = [published - span, published + span]
+        marks = ", ".join("?" * len(ids))
+        return cur.execute(
+            "SELECT a.article_id, a.title, a.published, count(*) AS shared FROM entities e"
+            " JOIN articles a ON a.idx = e.idx"
+            f" WHERE e.value_id IN ({marks}) AND a.idx <> ? AND {window}"
+            " GROUP BY ALL ORDER BY shared DESC, a.published DESC NULLS LAST LIMIT ?",
+            [*ids, int(row["idx"]), *params, RELATED_LIMIT],
+        ).df()
+
+    def export(self, filters: Filters, limit: int = EXPORT_LIMIT) -> pd.DataFrame:
+        """The matching articles in full (schema columns), newest first."""
+        with self._cursor() as cur:
+            where, params = self._where(cur, filters)
+            frame = cur.execute(
+                "SELECT a.* EXCLUDE (idx, weak_date), c.body, c.captions FROM articles a"
+                " JOIN (SELECT DISTINCT ON (article_id) article_id, body, captions FROM copies) c"
+                f" USING (article_id) WHERE {where} ORDER BY a.idx LIMIT ?",
+                [*params, limit],
+            ).df()
+        return _with_lists(frame)
+
+
+LIST_FIELDS = ("captions", "countries", "countries_primary", "people", "organizations", "topics")
+
+
+def _with_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """List columns as Python lists (DuckDB hands them over as numpy arrays)."""
+    for name in LIST_FIELDS:
+        if name in frame.columns:
+            frame[name] = frame[name].map(lambda v: [] if v is None else [str(x) for x in v])
+    return frame
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or (not isinstance(value, (date, str)) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _listed(value: object) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value]  # type: ignore[union-attr]
+
+
+__all__ = ["ENTITY_KINDS", "Article", "Filters", "Store", "Summary", "Timeline"]
