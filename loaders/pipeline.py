@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -16,6 +18,8 @@ from loaders.entities import tag_articles
 from loaders.files import iter_input_files, read_file
 from loaders.schema import Problem, RawArticle, enforce
 
+# A source that is only a file name ("export.csv") says less than the site in the URL.
+FILE_NAME = re.compile(r"\.(?:csv|tsv|jsonl?|ndjson|parquet|txt|xml|rss|atom)$", re.IGNORECASE)
 # Calls the progress callback after every this many files.
 PROGRESS_EVERY_FILES = 1
 
@@ -80,7 +84,7 @@ def copies_from_raw(raws: Sequence[RawArticle], ingested_at: datetime | None = N
             "body": bodies,
             "captions": [_unique(r.captions) for r in raws],
             "credit": [r.credit for r in raws],
-            "source": [r.source for r in raws],
+            "source": [_publisher(r) for r in raws],
             "url": [r.url for r in raws],
             "published": pd.to_datetime(pd.Series(published, dtype=object)).astype("datetime64[s]"),
             "date_source": sources,
@@ -89,6 +93,16 @@ def copies_from_raw(raws: Sequence[RawArticle], ingested_at: datetime | None = N
     )
     frame["ingested_at"] = pd.Timestamp(ingested_at or datetime.now(UTC)).floor("s")
     return frame.drop_duplicates("copy_key", ignore_index=True)
+
+
+def _publisher(raw: RawArticle) -> str:
+    """The source as recorded, unless it is only a file name and the URL names the site."""
+    source = raw.source or ""
+    looks_like_file = bool(FILE_NAME.search(source)) or not source
+    host = urlsplit(raw.url or "").hostname if (raw.url or "").startswith("http") else None
+    if looks_like_file and host:
+        return host.removeprefix("www.")
+    return source
 
 
 def _copy_key(article: str, raw: RawArticle) -> str:

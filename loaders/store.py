@@ -280,15 +280,15 @@ def read_corpus(store: Path) -> Corpus | None:
         return None
     with contextlib.closing(duckdb.connect(str(generation / "corpus.duckdb"), read_only=True)) as con:
         _check_schema(con)
-        copies = con.execute("SELECT * FROM copies").arrow().to_pandas()
+        copies = con.sql("SELECT * FROM copies").to_arrow_table().to_pandas()
         mentions = con.execute("SELECT * FROM mentions").df()
         article_rows = (
-            con.execute(
+            con.sql(
                 "SELECT a.* EXCLUDE (idx, weak_date), c.body, c.captions FROM articles a"
                 " JOIN (SELECT DISTINCT ON (article_id) article_id, body, captions FROM copies) c"
                 " USING (article_id) ORDER BY a.idx"
             )
-            .arrow()
+            .to_arrow_table()
             .to_pandas()
         )
     for name in ("captions", *TAG_COLUMNS):
