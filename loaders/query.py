@@ -150,7 +150,7 @@ class Store:
     def date_span(self) -> tuple[date | None, date | None]:
         """First and last publication date in the store."""
         with self._cursor() as cur:
-            first, last = cur.execute("SELECT min(published), max(published) FROM articles").fetchone()
+            first, last = cur.execute("SELECT min(published), max(published) FROM articles").fetchall()[0]
         return _as_date(first), _as_date(last)
 
     # --- the selection -----------------------------------------------------------------
@@ -225,7 +225,7 @@ class Store:
                 f" coalesce(sum(duplicates), 0), count(*) FILTER (published IS NULL)"
                 f" FROM articles a WHERE {where}",
                 params,
-            ).fetchone()
+            ).fetchall()[0]
         return Summary(int(row[0]), int(row[1]), _as_date(row[2]), _as_date(row[3]), int(row[4]), int(row[5]))
 
     def facets(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, pd.DataFrame]:
@@ -267,7 +267,7 @@ class Store:
             frame = self._buckets(cur, where, params, granularity, measure, split)
             undated = cur.execute(
                 f"SELECT count(*) FROM articles a WHERE {where} AND published IS NULL", params
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             denominator = ""
             if share:
                 totals = self._buckets(cur, "TRUE", [], granularity, measure, "none")
@@ -360,7 +360,7 @@ class Store:
             row = _with_lists(found).iloc[0].to_dict()
             text = cur.execute(
                 "SELECT body, captions FROM copies WHERE article_id = ? LIMIT 1", [article_id]
-            ).fetchone()
+            ).fetchall()[0]
             row["body"], row["captions"] = text[0], [str(c) for c in text[1] or []]
             copies = cur.execute(
                 "SELECT title, source, url, published, origin, article_id FROM copies"

@@ -281,7 +281,7 @@ def read_corpus(store: Path) -> Corpus | None:
     with contextlib.closing(duckdb.connect(str(generation / "corpus.duckdb"), read_only=True)) as con:
         _check_schema(con)
         copies = con.sql("SELECT * FROM copies").to_arrow_table().to_pandas()
-        mentions = con.execute("SELECT * FROM mentions").df()
+        mentions = con.sql("SELECT * FROM mentions").df()
         article_rows = (
             con.sql(
                 "SELECT a.* EXCLUDE (idx, weak_date), c.body, c.captions FROM articles a"
@@ -300,7 +300,8 @@ def read_corpus(store: Path) -> Corpus | None:
 
 
 def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    row = rows[0] if rows else None
     if row is None or int(row[0]) != SCHEMA_VERSION:
         found = row[0] if row else "none"
         raise StoreError(f"store schema version {found}, this program reads {SCHEMA_VERSION}: re-ingest")

@@ -1,0 +1,79 @@
+"""URL query parameters <-> view: a table of URL -> expected view, and junk -> notices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.state import View, parse_params, to_params
+from loaders.query import Filters
+
+KNOWN = {("country", "LBN"), ("country", "ISR"), ("topic", "ceasefire"), ("source", "Levant Wire")}
+
+
+def known(kind: str, value: str) -> bool:
+    return (kind, value) in KNOWN
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, View()),
+        ({"q": ["ceasefire"]}, View(filters=Filters(search="ceasefire"))),
+        ({"country": ["LBN", "ISR"], "mode": ["all"]}, View(filters=Filters(countries=("LBN", "ISR"), countries_mode="all"))),
+        ({"from": ["2024-01-01"], "to": ["2024-02-01"]}, View(filters=Filters(date_from=date(2024, 1, 1), date_to=date(2024, 2, 1)))),
+        ({"topic": ["ceasefire"], "primary": ["1"]}, View(filters=Filters(topics=("ceasefire",), primary_only=True))),
+        ({"source": ["Levant Wire"], "sort": ["oldest"], "page": ["3"]}, View(filters=Filters(sources=("Levant Wire",)), sort="oldest", page=2)),
+        ({"gran": ["week"], "split": ["country"], "measure": ["stories"], "scale": ["share"], "weak": ["exclude"]},
+         View(granularity="week", split="country", measure="stories", share=True, weak="exclude")),
+        ({"article": ["0123456789abcdef"], "v": ["abc123"]}, View(article="0123456789abcdef", corpus="abc123")),
+    ],
+)  # fmt: skip
+def test_params_to_view(params: dict[str, list[str]], expected: View) -> None:
+    view, notices = parse_params(params, known)
+    assert view == expected
+    assert notices == []
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"country": ["XXX"]}, "unknown country"),
+        ({"from": ["yesterday"]}, "not a date"),
+        ({"from": ["2025-01-01"], "to": ["2024-01-01"]}, "'from' is after 'to'"),
+        ({"page": ["-1"]}, "not a page number"),
+        ({"page": ["99999999999"]}, "not a page number"),
+        ({"sort": ["'; DROP TABLE articles; --"]}, "is not one of"),
+        ({"article": ["<script>"]}, "not an article id"),
+        ({"q": ["x" * 1000]}, "longer than"),
+        ({"q": ["a", "b"]}, "given 2 times"),
+        ({"__proto__": ["1"]}, "unknown parameters"),
+    ],
+)
+def test_junk_params_become_notices(params: dict[str, list[str]], notice: str) -> None:
+    view, notices = parse_params(params, known)
+    assert any(notice in n for n in notices), notices
+    assert isinstance(view, View)
+
+
+def test_view_round_trips_through_params() -> None:
+    view = View(
+        filters=Filters(search='"peace talks" -Hamas', countries=("LBN",), date_from=date(2024, 5, 1)),
+        granularity="day",
+        share=True,
+        page=4,
+        article="0123456789abcdef",
+        corpus="abc",
+    )
+    again, notices = parse_params(to_params(view), known)
+    assert again == view and notices == []
+
+
+@given(st.dictionaries(st.text(max_size=20), st.lists(st.text(max_size=400), max_size=4), max_size=8))
+def test_any_params_parse_without_raising(params: dict[str, list[str]]) -> None:
+    view, notices = parse_params(params, known)
+    assert isinstance(view, View)
+    assert all(v in {"LBN", "ISR"} for v in view.filters.countries)
