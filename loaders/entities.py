@@ -1,0 +1,462 @@
+"""Countries, people, organizations and topics in article text, from editable gazetteers."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+
+GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
+
+# How much one mention weighs for countries_primary, by where it stands in the article.
+TITLE_WEIGHT = 4.0
+LEAD_WEIGHT = 2.0
+BODY_WEIGHT = 1.0
+# Captions repeat what the photo shows (often a venue or a visiting official): count them lightly.
+CAPTION_WEIGHT = 0.25
+# The lead is the first paragraphs, cut at this many characters for bodies without paragraph breaks.
+LEAD_MAX_CHARS = 1200
+# A capital is as often the venue ("talks in Rome") as the government ("Moscow said").
+CAPITAL_WEIGHT = 0.5
+# A named official implies their country, but less than naming the country itself.
+PERSON_COUNTRY_WEIGHT = 0.5
+# countries_primary keeps at most this many, each scoring at least this share of the top score.
+MAX_PRIMARY = 4
+PRIMARY_MIN_SHARE = 0.3
+# A name found only by the title pattern needs a first name and a surname to be trusted.
+MIN_NAME_TOKENS = 2
+
+# Characters that end a word. Each becomes one space (a literal replace is several times faster
+# than a regex over the text); spaces themselves are kept, so the automaton runs overlapping.
+SEPARATORS = tuple("\n\r\t\u00a0\u2009\u202f\u200b,.;:!?'\"’‘“”()[]{}<>-‐‑–—/\\|«»…•*&+=#@_~`$%")
+# Titles that precede a name: "Foreign Minister Ayman Safadi", "President Joe Biden".
+ROLE_TITLES = (
+    "Deputy Prime Minister",
+    "Prime Minister",
+    "Foreign Minister",
+    "Defense Minister",
+    "Defence Minister",
+    "Interior Minister",
+    "Finance Minister",
+    "Foreign Secretary",
+    "Secretary of State",
+    "Secretary-General",
+    "Secretary General",
+    "Vice President",
+    "President",
+    "Crown Prince",
+    "Special Envoy",
+    "Envoy",
+    "Ambassador",
+    "Chancellor",
+    "Speaker",
+)
+_NAME_TOKEN = r"[A-Z][a-z]+(?:['’][a-z]{2,}|-[A-Za-z][a-z]+)*"
+_NAME_PARTICLE = r"(?:(?:al|el|bin|ibn|bou|abu|de|van|von|der|le)[ -])"
+_ROLE_PREFIX = r"\b(?:" + "|".join(re.escape(t) for t in ROLE_TITLES) + r") "
+_ROLE_PREFIX_AT_START = "^" + _ROLE_PREFIX.removeprefix(r"\b")
+ROLE_NAME_PATTERN = _ROLE_PREFIX + _NAME_TOKEN + rf"(?: {_NAME_PARTICLE}?{_NAME_TOKEN}){{0,3}}"
+
+SECTIONS = {"title": TITLE_WEIGHT, "lead": LEAD_WEIGHT, "body": BODY_WEIGHT}
+_LEAD_RE = r"^\s*[^\n]*(?:\n\s*[^\n]*)?"
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
+_SPACES = [" "] * len(SEPARATORS)
+_SCORED_SCHEMA = {
+    "position": pl.UInt32,
+    "kind": pl.String,
+    "value": pl.String,
+    "count": pl.Int64,
+    "score": pl.Float64,
+}
+_SPLIT = re.compile("[" + re.escape("".join(SEPARATORS)) + r"\s]+")
+
+
+@dataclass
+class Gazetteer:
+    """Patterns from the gazetteer files, ready for the automaton; build it once and reuse."""
+
+    countries: dict[str, tuple[str, str]]  # iso3 -> (name, region)
+    lower_patterns: list[str]  # space-padded, lowercased: matched against lowercased text
+    cased_patterns: list[str]  # space-padded acronyms ("US", "UN"): matched with their case
+    entities: pl.DataFrame  # pattern, kind, value, weight (one pattern may name several things)
+    nesting: pl.DataFrame  # pattern, parent, multiplicity: "gaza" inside "gaza strip"
+    person_keys: set[str] = field(default_factory=set)  # normalized names and aliases of people
+
+
+@dataclass
+class Tags:
+    """Entities per article, aligned with the inputs, plus the long form for facets."""
+
+    countries: list[list[str]]
+    countries_primary: list[list[str]]
+    people: list[list[str]]
+    organizations: list[list[str]]
+    topics: list[list[str]]
+    mentions: pd.DataFrame
+
+
+def normalize_phrase(text: str) -> str:
+    """A phrase as the automaton sees it: separators to single spaces, padded with one space."""
+    return " " + " ".join(t for t in _SPLIT.split(text) if t) + " "
+
+
+def is_acronym_pattern(text: str) -> bool:
+    """Whether a phrase must match with its case: "US" and "U.S." but not "us"."""
+    tokens = [t for t in _SPLIT.split(text) if t]
+    # Longer phrases ("UN Security Council") are unambiguous in lowercase: one cheaper pass.
+    single = len(tokens) == 1 or all(len(t) == 1 for t in tokens)
+    return single and any(c.isalpha() for c in text) and text == text.upper()
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _split_aliases(text: str) -> list[str]:
+    return [a.strip() for a in text.split("|") if a.strip()]
+
+
+def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tuple], set[str]]:
+    """(countries, rows of (phrase, kind, value, weight), person keys) from the CSV files."""
+    countries = {r["iso3"]: (r["name"], r["region"]) for r in _read_csv(folder / "countries.csv")}
+    rows: list[tuple[str, str, str, float]] = []
+    for r in _read_csv(folder / "country_terms.csv"):
+        _check_iso3(countries, r["iso3"], "country_terms.csv", r["pattern"])
+        weight = CAPITAL_WEIGHT if r["kind"] == "capital" else 1.0
+        rows.append((r["pattern"], "country", r["iso3"], weight))
+    for country_name_iso3, (name, _region) in countries.items():
+        rows.append((name, "country", country_name_iso3, 1.0))
+    person_keys: set[str] = set()
+    for r in _read_csv(folder / "people.csv"):
+        for phrase in [r["name"], *_split_aliases(r["aliases"])]:
+            rows.append((phrase, "person", r["name"], 1.0))
+            person_keys.add(normalize_phrase(phrase.lower()))
+            if r["iso3"]:
+                _check_iso3(countries, r["iso3"], "people.csv", r["name"])
+                rows.append((phrase, "country", r["iso3"], PERSON_COUNTRY_WEIGHT))
+    for r in _read_csv(folder / "organizations.csv"):
+        for phrase in [r["name"], *_split_aliases(r["aliases"])]:
+            rows.append((phrase, "organization", r["name"], 1.0))
+    for r in _read_csv(folder / "topics.csv"):
+        for phrase in _split_aliases(r["patterns"]):
+            rows.append((phrase, "topic", r["topic"], 1.0))
+    return countries, rows, person_keys
+
+
+def _check_iso3(countries: dict[str, tuple[str, str]], iso3: str, file: str, what: str) -> None:
+    if iso3 not in countries:
+        raise ValueError(f"{file}: {what!r} names iso3 {iso3!r}, which countries.csv lacks")
+
+
+def _pattern_key(phrase: str) -> str:
+    """The padded pattern for a phrase: acronyms keep their case, everything else is lowercased."""
+    return normalize_phrase(phrase if is_acronym_pattern(phrase) else phrase.lower())
+
+
+def load_gazetteer(folder: Path | None = None) -> Gazetteer:
+    """Read the gazetteer CSVs (default: loaders/gazetteer/, cached) into matchable patterns."""
+    if folder is None:
+        return _default_gazetteer()
+    return _build_gazetteer(Path(folder))
+
+
+@functools.lru_cache(maxsize=1)
+def _default_gazetteer() -> Gazetteer:
+    return _build_gazetteer(GAZETTEER_DIR)
+
+
+def _build_gazetteer(folder: Path) -> Gazetteer:
+    countries, rows, person_keys = _gazetteer_rows(folder)
+    own: dict[str, dict[tuple[str, str], float]] = {}
+    for phrase, kind, value, weight in rows:
+        key = _pattern_key(phrase)
+        if key.strip():
+            entry = own.setdefault(key, {})
+            entry[(kind, value)] = max(weight, entry.get((kind, value), 0.0))
+    own = _fold_acronyms_into_lowercase(own)
+    nesting = _nesting(list(own))
+    entities = _inherit(own, nesting)
+    lower = sorted(k for k in own if k == k.lower())
+    cased = sorted(k for k in own if k != k.lower())
+    return Gazetteer(
+        countries=countries,
+        lower_patterns=lower,
+        cased_patterns=cased,
+        entities=pl.DataFrame(
+            [(p, kind, value, w) for p, ents in entities.items() for (kind, value), w in ents.items()],
+            schema={"pattern": pl.String, "kind": pl.String, "value": pl.String, "weight": pl.Float64},
+            orient="row",
+        ),
+        nesting=pl.DataFrame(
+            [(child, parent, m) for (child, parent), m in _direct(nesting).items()],
+            schema={"pattern": pl.String, "parent": pl.String, "multiplicity": pl.Int64},
+            orient="row",
+        ),
+        person_keys=person_keys,
+    )
+
+
+def _fold_acronyms_into_lowercase(
+    own: dict[str, dict[tuple[str, str], float]],
+) -> dict[str, dict[tuple[str, str], float]]:
+    """Drop "NATO" when "Nato" is listed too: the lowercase pass already finds "NATO"."""
+    for key in [k for k in own if k != k.lower() and k.lower() in own]:
+        for entity, weight in own.pop(key).items():
+            target = own[key.lower()]
+            target[entity] = max(weight, target.get(entity, 0.0))
+    return own
+
+
+def _nesting(keys: list[str]) -> dict[tuple[str, str], int]:
+    """(child, parent) -> how often child occurs inside parent, e.g. ("gaza", "gaza strip")."""
+    known = set(keys)
+    out: dict[tuple[str, str], int] = {}
+    for parent in keys:
+        tokens = parent.split()
+        cased = parent != parent.lower()
+        for start in range(len(tokens)):
+            for stop in range(start + 1, len(tokens) + 1):
+                if stop - start == len(tokens):
+                    continue
+                span = " " + " ".join(tokens[start:stop]) + " "
+                # "UN" inside "un security council": the acronym pass finds it there too.
+                for child in {span, span.lower(), span.upper()} if not cased else {span}:
+                    if child in known:
+                        out[(child, parent)] = out.get((child, parent), 0) + 1
+    return out
+
+
+def _direct(nesting: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """Keep only the closest parents, so "gaza" inside "gaza city" inside X is subtracted once."""
+    parents: dict[str, set[str]] = {}
+    for child, parent in nesting:
+        parents.setdefault(child, set()).add(parent)
+    return {
+        (child, parent): m
+        for (child, parent), m in nesting.items()
+        if not any((other, parent) in nesting for other in parents[child] if other != parent)
+    }
+
+
+def _inherit(
+    own: dict[str, dict[tuple[str, str], float]], nesting: dict[tuple[str, str], int]
+) -> dict[str, dict[tuple[str, str], float]]:
+    """A phrase also names what its parts name, of other kinds: "Israeli army" -> ISR too."""
+    out = {key: dict(entities) for key, entities in own.items()}
+    for child, parent in nesting:
+        kinds = {kind for kind, _ in own[parent]}
+        for (kind, value), weight in own[child].items():
+            # A surname inside a place ("Abbas" in "Bandar Abbas") is a coincidence, not a mention.
+            if kind not in kinds and kind != "person":
+                entry = out[parent]
+                entry[(kind, value)] = max(weight, entry.get((kind, value), 0.0))
+    return out
+
+
+def tag_articles(
+    titles: Sequence[str],
+    bodies: Sequence[str],
+    captions: Sequence[Sequence[str]],
+    gazetteer: Gazetteer | None = None,
+) -> Tags:
+    """Countries, primary countries, people, organizations and topics of a batch of articles."""
+    gaz = gazetteer or load_gazetteer()
+    segments = _segments(titles, bodies, captions)
+    hits = _subtract_nested(_match(segments, gaz), gaz.nesting)
+    scored = _score(hits, gaz.entities)
+    people = _pattern_people(segments, gaz)
+    if people.height:
+        scored = pl.concat([scored, people], how="vertical_relaxed")
+    # One row per (article, entity); most-mentioned first, the weightier mention breaking ties.
+    scored = scored.group_by("position", "kind", "value").agg(pl.col("count").sum(), pl.col("score").sum())
+    scored = scored.sort(["position", "count", "score", "value"], descending=[False, True, True, False])
+    n = len(titles)
+    return Tags(
+        countries=_lists(scored.filter(pl.col("kind") == "country"), n),
+        countries_primary=_lists(_primary(scored.filter(pl.col("kind") == "country")), n),
+        people=_lists(scored.filter(pl.col("kind") == "person"), n),
+        organizations=_lists(scored.filter(pl.col("kind") == "organization"), n),
+        topics=_lists(scored.filter(pl.col("kind") == "topic"), n),
+        mentions=_mentions(scored),
+    )
+
+
+def _segments(
+    titles: Sequence[str], bodies: Sequence[str], captions: Sequence[Sequence[str]]
+) -> pl.DataFrame:
+    """One row per (article, section) with its weight, raw text and normalized text."""
+    frame = pl.DataFrame(
+        {
+            "title": list(titles),
+            "body": list(bodies),
+            # Joined here: a list column costs more to build than the whole match pass.
+            "captions": ["\n".join(c) for c in captions],
+        },
+        schema={"title": pl.String, "body": pl.String, "captions": pl.String},
+    ).with_row_index("position")
+    body = pl.col("body").fill_null("")
+    lead = body.str.extract(_LEAD_RE, 0).fill_null("").str.slice(0, LEAD_MAX_CHARS)
+    frame = frame.with_columns(lead=lead).with_columns(
+        rest=body.str.slice(pl.col("lead").str.len_chars()),
+        captions=pl.col("captions").fill_null(""),
+    )
+    parts = [
+        frame.select("position", pl.lit(weight).alias("section_weight"), pl.col(column).alias("text"))
+        for column, weight in (
+            ("title", TITLE_WEIGHT),
+            ("lead", LEAD_WEIGHT),
+            ("rest", BODY_WEIGHT),
+            ("captions", CAPTION_WEIGHT),
+        )
+    ]
+    segments = pl.concat(parts).with_columns(pl.col("text").fill_null(""))
+    spaced = pl.concat_str(
+        pl.lit(" "),
+        pl.col("text").str.replace_many(list(SEPARATORS), _SPACES, leftmost=True),
+        pl.lit(" "),
+    )
+    return segments.with_columns(cased=spaced).with_columns(lower=pl.col("cased").str.to_lowercase())
+
+
+def _match(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
+    """Raw pattern counts per (article, section): both automaton passes, overlapping matches."""
+    found = []
+    for column, patterns in (("lower", gaz.lower_patterns), ("cased", gaz.cased_patterns)):
+        if patterns:
+            found.append(
+                segments.select(
+                    "position",
+                    "section_weight",
+                    pl.col(column).str.extract_many(patterns, overlapping=True).alias("pattern"),
+                ).explode("pattern")
+            )
+    if not found:
+        return pl.DataFrame(
+            schema={
+                "position": pl.UInt32,
+                "section_weight": pl.Float64,
+                "pattern": pl.String,
+                "n": pl.Int64,
+            }
+        )
+    return (
+        pl.concat(found)
+        .drop_nulls("pattern")
+        .group_by("position", "section_weight", "pattern")
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+    )
+
+
+def _subtract_nested(hits: pl.DataFrame, nesting: pl.DataFrame) -> pl.DataFrame:
+    """Count "Gaza" inside "Gaza Strip" once: the overlapping automaton reports both."""
+    keys = ["position", "section_weight", "pattern"]
+    inside = (
+        hits.filter(pl.col("pattern").is_in(nesting.get_column("pattern").implode()))
+        .join(nesting, on="pattern")
+        .join(
+            hits.rename({"pattern": "parent", "n": "parent_n"}),
+            on=["position", "section_weight", "parent"],
+        )
+        .group_by(keys)
+        .agg((pl.col("parent_n") * pl.col("multiplicity")).sum().alias("inside"))
+    )
+    return (
+        hits.join(inside, on=keys, how="left")
+        .with_columns(pl.col("n") - pl.col("inside").fill_null(0))
+        .filter(pl.col("n") > 0)
+        .drop("inside")
+    )
+
+
+def _score(hits: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """Per (article, kind, value): mentions and a score weighted by section and kind of phrase."""
+    return (
+        hits.join(entities, on="pattern")
+        .group_by("position", "kind", "value")
+        .agg(
+            pl.col("n").sum().alias("count"),
+            (pl.col("n") * pl.col("section_weight") * pl.col("weight")).sum().alias("score"),
+        )
+    )
+
+
+def _pattern_people(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
+    """Officials the gazetteer lacks, found by their title; their later surname counts as them."""
+    found = (
+        segments.select("position", pl.col("text").str.extract_all(ROLE_NAME_PATTERN).alias("name"))
+        .explode("name")
+        .drop_nulls("name")
+        .with_columns(pl.col("name").str.replace(_ROLE_PREFIX_AT_START, ""))
+    )
+    key = pl.concat_str(
+        pl.lit(" "),
+        pl.col("name").str.replace_many(list(SEPARATORS), _SPACES).str.to_lowercase(),
+        pl.lit(" "),
+    ).str.replace_all(" +", " ")
+    found = (
+        found.with_columns(key=key)
+        .with_columns(
+            surname=pl.concat_str(pl.lit(" "), pl.col("key").str.split(" ").list.get(-2), pl.lit(" "))
+        )
+        .filter(
+            ~pl.col("key").is_in(list(gaz.person_keys))
+            & ~pl.col("surname").is_in(list(gaz.person_keys))
+            & (pl.col("key").str.count_matches(" ", literal=True) > MIN_NAME_TOKENS)
+        )
+        # "Foreign Minister Jane Doe" then "Minister Jane Doe": one person per surname per article.
+        .unique(["position", "surname"], keep="first", maintain_order=True)
+    )
+    if not found.height:
+        return pl.DataFrame(schema=_SCORED_SCHEMA)
+    counted = found.join(segments, on="position").with_columns(
+        n=pl.col("lower").str.count_matches(pl.col("surname"), literal=True).cast(pl.Int64)
+    )
+    return (
+        counted.group_by("position", "name")
+        .agg(
+            pl.lit("person").alias("kind"),
+            pl.col("n").sum().alias("count"),
+            (pl.col("n") * pl.col("section_weight")).sum().alias("score"),
+        )
+        .select(pl.col("position"), "kind", pl.col("name").alias("value"), "count", "score")
+    )
+
+
+def _primary(countries: pl.DataFrame) -> pl.DataFrame:
+    """The few countries a story is about: the top scorer, and any close enough to it."""
+    ranked = countries.sort(
+        ["position", "score", "count", "value"], descending=[False, True, True, False]
+    ).with_columns(
+        rank=pl.int_range(pl.len()).over("position"),
+        top=pl.col("score").max().over("position"),
+    )
+    keep = (pl.col("rank") == 0) | (
+        (pl.col("rank") < MAX_PRIMARY) & (pl.col("score") >= PRIMARY_MIN_SHARE * pl.col("top"))
+    )
+    return ranked.filter(keep)
+
+
+def _lists(scored: pl.DataFrame, n: int) -> list[list[str]]:
+    """Values per article in the frame's order, an empty list where an article has none."""
+    grouped = scored.group_by("position", maintain_order=True).agg("value")
+    positions = pl.DataFrame({"position": pl.arange(0, n, dtype=pl.UInt32, eager=True)})
+    full = positions.join(grouped, on="position", how="left", maintain_order="left")
+    return [values or [] for values in full.get_column("value").to_list()]
+
+
+def _mentions(scored: pl.DataFrame) -> pd.DataFrame:
+    """The long form the store keeps for facets: one row per (article, kind, value)."""
+    table = scored.select(
+        pl.col("position").cast(pl.Int64),
+        pl.col("kind"),
+        pl.col("value"),
+        pl.col("count").cast(pl.Int64),
+    ).sort(["position", "kind", "count", "value"], descending=[False, False, True, False])
+    return table.to_pandas()
