@@ -74,6 +74,6 @@ def test_view_round_trips_through_params() -> None:
 
 @given(st.dictionaries(st.text(max_size=20), st.lists(st.text(max_size=400), max_size=4), max_size=8))
 def test_any_params_parse_without_raising(params: dict[str, list[str]]) -> None:
-    view, notices = parse_params(params, known)
+    view, _ = parse_params(params, known)
     assert isinstance(view, View)
     assert all(v in {"LBN", "ISR"} for v in view.filters.countries)

@@ -372,9 +372,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("meta", "url", "body", "captions", "reference", "expected", "source"), CASES
-)
+@pytest.mark.parametrize(("meta", "url", "body", "captions", "reference", "expected", "source"), CASES)
 def test_assign_dates_one(
     meta: str | None,
     url: str | None,
