@@ -144,7 +144,10 @@ def _parse_article(lines: Sequence[str], origin: str, offset: int) -> RawArticle
     if not content:
         return None
     title = lines[content[0]]
-    captions = _dedupe([lines[k] for k in content if _is_doubled(lines, k) and lines[k] != title])
+    captions = _dedupe(
+        [lines[k] for k in _header_block(lines, content[0])]
+        + [lines[k] for k in content if _is_doubled(lines, k) and lines[k] != title]
+    )
     skip = {title, *captions}
     body = [lines[k] for k in content if lines[k] not in skip]
     if not body:
@@ -157,6 +160,15 @@ def _parse_article(lines: Sequence[str], origin: str, offset: int) -> RawArticle
         source=DUMP_SOURCE,
         origin=f"{origin}:line {offset + content[0] + 1}",
     )
+
+
+def _header_block(lines: Sequence[str], start: int) -> list[int]:
+    """Indexes of the lines between a headline and its repeat: captions, even undoubled ones."""
+    end = min(start + 1 + HEADER_SPAN, len(lines))
+    repeat = next((j for j in range(start + 1, end) if lines[j] == lines[start]), None)
+    if repeat is None:
+        return []
+    return [k for k in range(start + 1, repeat) if lines[k] and lines[k] != FONT_BUTTON]
 
 
 def _dedupe(items: Sequence[str]) -> list[str]:

@@ -133,3 +133,21 @@ def test_seed_dumps() -> None:
         assert len(article.captions) == len(set(article.captions)) == 1
         assert article.captions[0] not in article.body
         assert article.title not in article.body
+
+
+def test_undoubled_caption_in_the_headline_block() -> None:
+    text = (
+        "Envoys Meet in Muscat\n\nEnvoys at the table. (AFP)\nTT\n\nEnvoys Meet in Muscat\n\n"
+        "Envoys at the table. (AFP)\n\nTalks resumed on Monday.\n"
+    )
+    [article] = parse_dump(text, "x")
+    assert (article.captions, article.body, article.credit) == (
+        ["Envoys at the table. (AFP)"],
+        "Talks resumed on Monday.",
+        "AFP",
+    )
+
+
+def test_text_without_body_gives_no_article() -> None:
+    assert parse_dump("Only a heading\n\n\n", "x") == []
+    assert parse_dump("", "x") == []

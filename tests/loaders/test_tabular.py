@@ -264,3 +264,19 @@ def test_real_corpora_read_without_rejection(path: Path) -> None:
     assert all(p.reason.endswith("without text skipped") for p in problems)
     assert all(a.title and a.body and a.url for a in articles)
     assert not any(a.body.startswith("['") for a in articles)
+
+
+def test_large_csv_reads_in_bulk(tmp_path: Path) -> None:
+    """A guard against per-cell Python creeping back: 50k rows take well under a second."""
+    import time
+
+    path = tmp_path / "large.csv"
+    rows = "".join(
+        f'Envoys meet {n},"Envoys met on day {n}, officials said.",2025-01-01\n' for n in range(50_000)
+    )
+    path.write_text("title,body,date\n" + rows, encoding="utf-8")
+    started = time.perf_counter()
+    articles, problems = read_table(path)
+    assert (len(articles), problems) == (50_000, [])
+    assert articles[-1].origin.endswith(":row 50000")
+    assert time.perf_counter() - started < 15  # loose: shared CI machines are slow
