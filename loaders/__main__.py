@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from loaders.ingest import ingest
+from loaders.parquet import write_parquet
 from loaders.query import Filters, Store
-from loaders.store import StoreError, default_store
+from loaders.store import StoreError, default_store, read_corpus
 
 # Width of the text progress bar.
 BAR_WIDTH = 30
@@ -41,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
         help="take FIELD (title, body, published, url, source, captions) from COLUMN",
     )
     add.set_defaults(run=_ingest)
+    export = commands.add_parser("export-parquet", help="write the store as Parquet partitioned by month")
+    export.add_argument("out", type=Path)
+    export.add_argument("--store", type=Path, default=None)
+    export.set_defaults(run=_export)
     show = commands.add_parser("show", help="what a store holds")
     show.add_argument("--store", type=Path, default=None)
     show.set_defaults(run=_show)
@@ -62,6 +67,15 @@ def _progress(done: int, total: int, path: str) -> None:
     name = Path(path).name[-30:]
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} files  {name:<30}")
     sys.stderr.flush()
+
+
+def _export(args: argparse.Namespace) -> int:
+    corpus = read_corpus(args.store or default_store())
+    if corpus is None:
+        raise StoreError("the store is empty: ingest files first")
+    out = write_parquet(corpus.articles, args.out)
+    print(f"wrote {len(corpus.articles)} articles to {out}")
+    return 0
 
 
 def _show(args: argparse.Namespace) -> int:
