@@ -132,3 +132,16 @@ def test_stale_corpus_link_says_so(app: AppTest) -> None:
     app.query_params["v"] = "0123456789ab"
     app.run()
     assert any("corpus version" in w.value for w in app.warning)
+
+
+def test_one_sessions_uploads_are_not_seen_by_another(app: AppTest, fixture_store: Path) -> None:
+    from loaders.ingest import ingest_files, private_copy
+
+    private = private_copy(fixture_store)
+    text = 'title,body,published\n"Port talks in Aqaba","Jordanian officials met shippers.",2024-02-02\n'
+    ingest_files([("upload.csv", text.encode())], private)
+    app.session_state["_session_store"] = str(private)
+    app.run()
+    assert metric(app, "Articles matching") == "7"
+    other = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert metric(other, "Articles matching") == "6"
