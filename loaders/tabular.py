@@ -105,6 +105,8 @@ def read_table_data(
         articles, more = frame_to_articles(frame, origin, mapping=mapping)
     except TableError as exc:
         return [], [Problem(origin, str(exc))]
+    except Exception as exc:  # a damaged file must not stop a batch of thousands
+        return [], [Problem(origin, f"unexpected error: {type(exc).__name__}: {_one_line(exc)}")]
     return articles, [Problem(origin, reason) for reason in [*_capped(reasons), *more]]
 
 
@@ -114,7 +116,7 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
         return _read_parquet(data), []
     raw, encoding = decode_raw(data)
     text = repair_mojibake(raw)
-    if not text.strip():
+    if not text or text.isspace():  # isspace, not strip: no copy of a 200 MB string
         raise TableError("empty file")
     if kind == "json":
         return _read_json(text)
@@ -122,7 +124,7 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
         return _read_jsonl(text)
     sep = "\t" if kind == "tsv" else sniff_delimiter(text)
     # Unchanged UTF-8 goes to pyarrow as it is: re-encoding 200 MB costs a second.
-    utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" and text is raw else None
+    utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8-sig" and text is raw else None
     # pyarrow reads clean files several times faster; pandas re-reads a file with bad lines
     # because only its parser can say which line numbers they were.
     frame = _read_delimited_fast(text, sep, utf8)
@@ -139,22 +141,27 @@ def decode_bytes(data: bytes) -> str:
 
 def decode_raw(data: bytes) -> tuple[str, str]:
     """Text of file bytes and the encoding that read them, without mojibake repair."""
-    head = data[:SNIFF_BYTES]
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif _looks_utf16le(head):
-        encoding = "utf-16-le"
-    elif b"\x00" in head:
-        raise TableError("binary file (not text)")
-    else:
-        encoding = "utf-8" if _decode(data, "utf-8-sig") is not None else "cp1252"
-    text = _decode(data, "utf-8-sig" if encoding == "utf-8" else encoding)
+    encoding = _sniff_encoding(data[:SNIFF_BYTES])
+    text = _decode(data, encoding)
+    if text is None and encoding == "utf-8-sig":
+        encoding, text = "cp1252", _decode(data, "cp1252")
     if text is None:
         raise TableError(UNDECODABLE)
     sample = text[:SNIFF_BYTES]
     if sample and len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
         raise TableError("binary file (not text)")
     return text.lstrip("\ufeff"), encoding
+
+
+def _sniff_encoding(head: bytes) -> str:
+    """The encoding to try first, from the byte-order mark or the NUL pattern of the head."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _looks_utf16le(head):
+        return "utf-16-le"
+    if b"\x00" in head:
+        raise TableError("binary file (not text)")
+    return "utf-8-sig"
 
 
 def _decode(data: bytes, encoding: str) -> str | None:
@@ -183,9 +190,15 @@ def repair_mojibake(text: str) -> str:
 # --- parsing each format --------------------------------------------------------------------
 
 
+def first_line(text: str) -> str:
+    """The text up to its first newline, without copying the rest (split would)."""
+    end = text.find("\n")
+    return (text if end < 0 else text[:end]).rstrip("\r")
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter the header line uses most (comma, semicolon, tab or pipe)."""
-    header = text.split("\n", 1)[0]
+    header = first_line(text)
     counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
@@ -193,7 +206,7 @@ def sniff_delimiter(text: str) -> str:
 
 def _read_delimited_fast(text: str, sep: str, utf8: bytes | None) -> pd.DataFrame | None:
     """CSV/TSV with pyarrow's multithreaded reader, all columns as text; None on any bad row."""
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
+    header = next(csv.reader([first_line(text)], delimiter=sep), [])
     invalid: list[object] = []
 
     def note_invalid(row: object) -> str:
