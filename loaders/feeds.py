@@ -10,7 +10,7 @@ from typing import Any
 import feedparser
 
 from loaders.schema import Problem, RawArticle
-from loaders.tabular import repair_mojibake
+from loaders.tabular import first_sentence, repair_mojibake
 
 # Entity declarations enable "billion laughs" expansion bombs; news feeds never need them.
 # NULs between letters: the same declaration spelled in UTF-16.
@@ -54,7 +54,7 @@ def _entry_article(entry: Any, source: str, origin: str) -> RawArticle | None:
     if not title and not body:
         return None
     return RawArticle(
-        title=title or body.split("\n", 1)[0][:120],
+        title=title or first_sentence(body),
         body=body,
         source=source,
         url=entry.get("link") or None,
