@@ -52,10 +52,11 @@ def facet(
     current filters with their counts, each a click that adds it. Returns the selection."""
     chosen = st.multiselect(title, list(options), key=key, format_func=label, placeholder="Find any value…")
     shown = 0
+    chips = st.container(horizontal=True, gap="small")
     for value, count in counts.itertuples(index=False):
         if value in chosen:
             continue
-        st.button(
+        chips.button(
             f"{escape_markdown(label(value))} · {count:,}",
             key=f"{key}-add-{slug(value)}",
             on_click=_add,

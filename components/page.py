@@ -86,8 +86,16 @@ def tag_label(names: dict[str, Callable[[str], str]]) -> Callable[[str, str], st
 
 def summary_strip(summary: Summary) -> None:
     """Articles matching, sources, date span, duplicates folded, undated."""
-    span = f"{summary.first} – {summary.last}" if summary.first else "–"
-    cells = st.columns(5)
+    span = "–"
+    if summary.first and summary.last:
+        # Years when the span crosses years: a metric has room for a dozen characters.
+        same_year = summary.first.year == summary.last.year
+        span = (
+            f"{summary.first:%b} – {summary.last:%b %Y}"
+            if same_year
+            else f"{summary.first.year} – {summary.last.year}"
+        )
+    cells = st.columns([2, 2, 3, 2, 2])
     cells[0].metric("Articles matching", f"{summary.articles:,}")
     cells[1].metric("Sources", f"{summary.sources:,}")
     cells[2].metric("Date span", span)

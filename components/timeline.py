@@ -64,18 +64,32 @@ def figure(
             + (".1%" if share else ",")
             + "}<extra>%{fullData.name}</extra>",
         )
+    _period_axis(fig, data["bucket"], granularity)
     axis = denominator if share else f"{MEASURE_WORDS[measure]} per {granularity}"
     fig.update_layout(
         barmode="stack",
         height=CHART_HEIGHT,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title=axis,
-        yaxis_tickformat=".0%" if share else ",",
+        yaxis_tickformat=".0%" if share else ",d",
+        yaxis_rangemode="tozero",
         legend={"orientation": "h", "y": -0.15},
         dragmode="select",
         selectdirection="h",
     )
     return fig
+
+
+TICK_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def _period_axis(fig: go.Figure, buckets: pd.Series, granularity: str) -> None:
+    """Date ticks at the chart's granularity; a lone bar gets a period of room either side."""
+    fig.update_xaxes(type="date", tickformat=TICK_FORMATS.get(granularity, "%Y-%m-%d"))
+    days = pd.to_datetime(buckets).drop_duplicates()
+    if len(days) == 1:
+        pad = pd.Timedelta(days=PERIOD_DAYS.get(granularity, 31 if granularity == "month" else 366))
+        fig.update_xaxes(range=[days.iloc[0] - pad, days.iloc[0] + pad])
 
 
 def timeline(

@@ -389,8 +389,10 @@ def _score(hits: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
 
 def _pattern_people(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
     """Officials the gazetteer lacks, found by their title; their later surname counts as them."""
+    # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
+    prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
     found = (
-        segments.select("position", pl.col("text").str.extract_all(ROLE_NAME_PATTERN).alias("name"))
+        prose.select("position", pl.col("text").str.extract_all(ROLE_NAME_PATTERN).alias("name"))
         .explode("name")
         .drop_nulls("name")
         .with_columns(pl.col("name").str.replace(_ROLE_PREFIX_AT_START, ""))
