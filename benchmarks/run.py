@@ -255,13 +255,13 @@ def measure_ingest(n: int, store: Path, scratch: Path, *, pin: bool = True, work
     }
     pinned = one_core() if pin else contextlib.nullcontext("not pinned (in-process run)")
     with pinned as how, stage_timers(targets) as spent:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         copies = pipeline.copies_from_raw(raws)
         copied = time.perf_counter()
         corpus = pipeline.build_corpus(copies)
         built = time.perf_counter()
         store_module.write_store(corpus, store)
-        written = time.perf_counter()
+        written, cpu_s = time.perf_counter(), time.process_time() - cpu_started
         distinct = len(corpus.articles)
         ingest_rss = peak_rss_mb()
         del raws, copies, corpus
@@ -281,6 +281,7 @@ def measure_ingest(n: int, store: Path, scratch: Path, *, pin: bool = True, work
         "n": n,
         "distinct_articles": distinct,
         "total_s": written - started,
+        "cpu_s": cpu_s,
         "stages_s": stages,
         "store_mb": folder_mb(store),
         "peak_rss_mb": ingest_rss,
@@ -827,7 +828,8 @@ def render(report: Report) -> str:
         f"written as CSV files of {CSV_PART_ARTICLES:,} rows (no captions), timed in the same child.",
         "",
     ]
-    header = ["articles", "distinct", "total s", "articles/s", *[s for s, _ in STAGES], "store MB"]
+    header = ["articles", "distinct", "total s", "articles/s", "CPU s", "articles/CPU-s"]
+    header += [*[s for s, _ in STAGES], "store MB"]
     header += ["peak RSS MB", "CSV read s", "CSV read articles/s"]
     rows = []
     for n in every:
@@ -839,6 +841,8 @@ def render(report: Report) -> str:
                 _fmt_n(r["distinct_articles"]),
                 f"{r['total_s']:.1f}",
                 f"{n / r['total_s']:,.0f}",
+                _fmt(r.get("cpu_s", math.nan), 1),
+                _fmt(n / r["cpu_s"] if r.get("cpu_s") else math.nan),
                 *stages,
                 f"{r['store_mb']:,.0f}",
                 f"{r['peak_rss_mb']:,.0f}",
@@ -933,6 +937,14 @@ def render(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def load_report(path: Path) -> Report:
+    """A report saved as JSON by an earlier run (sizes as integers again)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for name in ("ingest", "serving", "cold"):
+        raw[name] = {int(n): value for n, value in raw[name].items()}
+    return Report(**raw)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line."""
     parser = argparse.ArgumentParser(
@@ -944,6 +956,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="where to write the Markdown report")
     parser.add_argument("--reps", type=int, help="repetitions per measurement")
     parser.add_argument("--reuse", action="store_true", help="reuse stores built by an earlier run")
+    parser.add_argument("--render", type=Path, help="re-render a saved report.json, measure nothing")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -956,12 +969,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--sizes takes comma-separated article counts, not {args.sizes!r}")
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    report = run_benchmark(sizes, out, smoke=args.smoke, reps=args.reps, reuse=args.reuse)
+    if args.render:
+        report = load_report(args.render)
+    else:
+        report = run_benchmark(sizes, out, smoke=args.smoke, reps=args.reps, reuse=args.reuse)
+        (out / "report.json").write_text(json.dumps(asdict(report), default=str), encoding="utf-8")
     text = render(report)
     # A smoke run never overwrites the measured results.
     results = args.results or (out / "RESULTS.md" if args.smoke else RESULTS_PATH)
     results.write_text(text, encoding="utf-8")
-    (out / "report.json").write_text(json.dumps(asdict(report), default=str), encoding="utf-8")
     print(text)
     print(f"written to {results}")
     if args.smoke:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from benchmarks import run
 
-SIZE, BASELINE = 300, 200
+SIZE, BASELINE, REPS = 300, 200, 1
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> run.Report:
     out = tmp_path_factory.mktemp("bench")
     return run.run_benchmark(
-        [SIZE], out, smoke=True, baseline=BASELINE, reps=2, isolate=False, log=lambda _: None
+        [SIZE], out, smoke=True, baseline=BASELINE, reps=REPS, isolate=False, log=lambda _: None
     )
 
 
@@ -29,10 +31,10 @@ def test_every_size_is_ingested_and_served(report: run.Report) -> None:
         assert ingest["store_mb"] > 0
     for serving in report.serving.values():
         assert {key for key, _ in run.INTERACTIONS} <= set(serving["reruns"])
-        assert all(len(times) == 2 for times in serving["reruns"].values())
+        assert all(len(times) == REPS for times in serving["reruns"].values())
         assert {kind for kind, _ in run.QUERY_KINDS} <= set(serving["fulltext"])
         assert serving["fulltext"]["word_frequent"]["hits"][0] > 0
-    assert len(report.floor) == 2
+    assert len(report.floor) == REPS
     assert sorted(report.cold) == [SIZE]
     assert len(report.cold[SIZE]) == 1
 
@@ -84,3 +86,9 @@ def test_smoke_writes_to_the_scratch_folder_only(
 def test_sizes_must_be_numbers() -> None:
     with pytest.raises(SystemExit):
         run.main(["--sizes", "ten"])
+
+
+def test_saved_report_renders_the_same(report: run.Report, tmp_path: Path) -> None:
+    saved = tmp_path / "report.json"
+    saved.write_text(json.dumps(asdict(report), default=str), encoding="utf-8")
+    assert run.render(run.load_report(saved)) == run.render(report)
