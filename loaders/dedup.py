@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,12 +17,11 @@ NEAR_COPY_CONTAINMENT = 0.7
 # Below this many evidence sentences an article only folds with exact copies.
 MIN_SENTENCES_FOR_NEAR = 3
 
-_SPACES = re.compile(r"\s+")
-
 
 def normalize_text(text: str) -> str:
     """Lowercase with whitespace collapsed: the form identical copies share."""
-    return _SPACES.sub(" ", text).strip().lower()
+    # str.split() is several times faster than a whitespace regex on long bodies.
+    return " ".join(text.lower().split())
 
 
 def article_id(title: str, body: str) -> str:

@@ -185,7 +185,7 @@ def fold(copies: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     best["duplicates"] = frame.groupby("group").size() - 1
     best["duplicate_group"] = frame.groupby("group")["article_id"].min()
     best = _fill_date_from_copies(best, frame)
-    best["word_count"] = best["body"].str.split().str.len().fillna(0).astype("int64")
+    best["word_count"] = [len(body.split()) if isinstance(body, str) else 0 for body in best["body"]]
     groups = frame.drop_duplicates("article_id").set_index("article_id")["group"]
     names = groups.map(best["duplicate_group"])
     return enforce(best.reset_index(drop=True)), names.to_dict()

@@ -83,12 +83,15 @@ def enforce(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"article table lacks columns: {', '.join(missing)}")
     out = frame.loc[:, list(COLUMNS)].copy()
     for name, dtype in COLUMNS.items():
+        column = out[name]
         if dtype == "object":
-            out[name] = out[name].map(_as_list).astype(object)
+            if not all(type(v) is list for v in column):  # already lists: nothing to convert
+                out[name] = column.map(_as_list).astype(object)
         elif dtype == "str":
-            out[name] = out[name].astype("str").where(out[name].notna(), None)
-        else:
-            out[name] = out[name].astype(dtype)
+            if not pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
+                out[name] = column.astype("str").where(column.notna(), None)
+        elif str(column.dtype) != dtype:
+            out[name] = column.astype(dtype)
     return out.reset_index(drop=True)
 
 
