@@ -1,0 +1,137 @@
+"""Browser fixtures: `streamlit run app.py` on a free port serving the fixture store, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from loaders.pipeline import build_corpus, copies_from_raw
+from loaders.store import write_store
+from tests.conftest import fixture_articles
+
+REPO = Path(__file__).parents[2]
+HEALTH_TIMEOUT_S = 60
+HEALTH_POLL_S = 0.25
+STOP_TIMEOUT_S = 10
+LOG_TAIL_CHARS = 3000
+VIEWPORT = {"width": 1400, "height": 1000}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running app: where to reach it and where it logs."""
+
+    url: str
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-LOG_TAIL_CHARS:] if log.exists() else ""
+
+
+@pytest.fixture(scope="session")
+def browser_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The invented corpus of tests/conftest.py, built into a store the server reads."""
+    path = tmp_path_factory.mktemp("browser-store") / "corpus"
+    write_store(build_corpus(copies_from_raw(fixture_articles())), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(browser_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`streamlit run app.py` on a free port, polled until healthy, stopped after the session."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        # No file watcher: an edit to loaders/ mid-run reloads modules under a live cached Store.
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = {**os.environ, "COVERAGE_STORE": str(browser_store), "PYTHONUNBUFFERED": "1"}
+    env.pop("COVERAGE_SHARED_INGEST", None)
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while not _healthy(url):
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}:\n{_tail(log)}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy after {HEALTH_TIMEOUT_S} s:\n{_tail(log)}")
+            time.sleep(HEALTH_POLL_S)
+        yield Server(url, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(server: Server) -> str:
+    """The base URL of the running app."""
+    return server.url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium (Playwright cannot download its own here); CI must have it."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "chromium is not installed: browser tests cannot run"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must run them)")
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page in its own context (own cookies, own Streamlit session) at 1400x1000."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context.new_page()
+    context.close()

@@ -1,0 +1,182 @@
+"""The page in a real browser: facets and shared links, timeline brushing, hostile text, a screenshot."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.browser.conftest import VIEWPORT, Server
+from tests.conftest import HOSTILE_TITLE
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).parents[2]
+SCREENSHOT = REPO / "test-results" / "page.png"
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
+FIRST_LOAD_MS = 45_000
+RERUN_START_MS = 1_500
+RERUN_MS = 30_000
+# A loaded CI machine takes seconds to draw the page after a run: assertions retry this long.
+EXPECT_MS = 20_000
+SETTLE_MS = 300
+RESULTS = "[class*='st-key-result-'] button"
+APP_ERROR = "[data-testid='stException'], [data-testid='stAlertContentError']"
+APP_ERROR_TEXT = "This app has encountered an error"  # the redacted message (showErrorDetails = none)
+METRIC = "Articles matching"
+SCRIPTS_WITH_ALERT = (
+    "[...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert')).length"
+)
+
+expect.set_options(timeout=EXPECT_MS)
+
+
+def settle(page: Page) -> None:
+    """Wait for the rerun an interaction started (if any) to finish, then let the page draw."""
+    with contextlib.suppress(PlaywrightTimeoutError):  # the rerun was quicker than this wait
+        page.wait_for_selector(RUNNING, timeout=RERUN_START_MS)
+    page.wait_for_selector(READY, timeout=RERUN_MS)
+    page.wait_for_timeout(SETTLE_MS)
+    expect(page.locator(APP_ERROR)).to_have_count(0)
+    expect(page.get_by_text(APP_ERROR_TEXT)).to_have_count(0)
+
+
+def open_app(page: Page, url: str) -> None:
+    """Load a URL and wait for the first script run."""
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=FIRST_LOAD_MS)
+    settle(page)
+
+
+def metric(page: Page, label: str = METRIC) -> Locator:
+    """A summary-strip metric's value."""
+    cell = page.locator("[data-testid='stMetric']").filter(has_text=label)
+    return cell.locator("[data-testid='stMetricValue']")
+
+
+def params(page: Page) -> dict[str, list[str]]:
+    """The page URL's query parameters."""
+    return parse_qs(urlparse(page.url).query)
+
+
+def reader_title(page: Page, title: str) -> None:
+    """The reader's subheader (an h3, unlike the result buttons) shows exactly this title."""
+    expect(page.locator("h3").filter(has_text=title)).to_have_text(title)
+
+
+def open_result(page: Page, title_part: str) -> str:
+    """Click the result whose title holds title_part; returns the full title."""
+    button = page.locator(RESULTS).filter(has_text=title_part).first
+    title = button.locator("p").inner_text().strip()
+    button.click()
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]article=[0-9a-f]{16}"))
+    return title
+
+
+def no_server_errors(server: Server) -> None:
+    """The server logged no traceback since it started."""
+    log = server.log.read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]
+
+
+def test_facet_and_article_survive_a_shared_link(browser: Browser, page: Page, server: Server) -> None:
+    open_app(page, server.url)
+    before = metric(page).inner_text()
+    page.locator(".st-key-f_country-add-LBN button").click()
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]country=LBN"))
+    expect(metric(page)).not_to_have_text(before)
+    after = metric(page).inner_text()
+    title = open_result(page, "Lebanon")
+    reader_title(page, title)
+    link = page.url
+
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        colleague = context.new_page()
+        open_app(colleague, link)
+        expect(metric(colleague)).to_have_text(after)
+        reader_title(colleague, title)
+        assert params(colleague)["country"] == ["LBN"]
+        assert params(colleague)["article"] == params(page)["article"]
+    finally:
+        context.close()
+    no_server_errors(server)
+
+
+def test_brushing_the_timeline_sets_the_date_filter(page: Page, server: Server) -> None:
+    open_app(page, server.url)
+    before = metric(page).inner_text()
+    assert "from" not in params(page)
+    plot = page.locator(".st-key-timeline .nsewdrag").first
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    assert box, "the timeline's plot area is not drawn"
+    y = box["y"] + box["height"] / 2
+    start, end = box["x"] + box["width"] * 0.55, box["x"] + box["width"] * 0.98
+    page.mouse.move(start, y)
+    page.mouse.down()
+    page.mouse.move(end, y, steps=10)
+    page.mouse.up()
+    settle(page)
+
+    expect(page).to_have_url(re.compile(r"[?&]from=\d{4}-\d\d-\d\d"))
+    chosen = params(page)
+    assert chosen["from"][0] < chosen["to"][0]
+    expect(page.locator(".st-key-date_from input")).to_have_value(chosen["from"][0])
+    expect(page.locator(".st-key-date_to input")).to_have_value(chosen["to"][0])
+    expect(metric(page)).not_to_have_text(before)
+    no_server_errors(server)
+
+
+def test_hostile_article_is_shown_as_text(page: Page, server: Server) -> None:
+    dialogs: list[str] = []
+
+    def record(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    open_app(page, server.url)
+    search = page.locator(".st-key-q input")
+    search.fill("Muscat")
+    search.press("Enter")
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]q=Muscat"))
+    title = open_result(page, "<script>")
+    assert title == HOSTILE_TITLE
+
+    reader_title(page, HOSTILE_TITLE)
+    expect(page.get_by_text("<img src=x onerror=alert(1)>", exact=False)).to_be_visible()
+    assert dialogs == []
+    expect(page.locator("img[src='x']")).to_have_count(0)
+    expect(page.locator("[onerror], [onload]")).to_have_count(0)
+    expect(page.locator("a[href^='javascript:' i]")).to_have_count(0)
+    # Playwright's text matching skips <script> contents, so read them directly.
+    assert page.evaluate(SCRIPTS_WITH_ALERT) == 0
+    no_server_errors(server)
+
+
+def test_screenshot_of_an_open_article(page: Page, server: Server, tmp_path: Path) -> None:
+    open_app(page, server.url)
+    reader_title(page, open_result(page, "Cairo"))
+    expect(page.locator(".st-key-timeline .main-svg").first).to_be_visible()
+    # Streamlit scrolls inside its main block, so a full-page shot needs a window as tall as it.
+    height = page.evaluate(
+        "Math.max(...['stMain', 'stSidebarContent'].map(id =>"
+        " document.querySelector(`[data-testid='${id}']`)?.scrollHeight ?? 0))"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(height, VIEWPORT["height"])})
+    page.wait_for_timeout(SETTLE_MS)
+    shot = page.screenshot(path=tmp_path / "page.png", full_page=True)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.write_bytes(shot)
+    assert SCREENSHOT.stat().st_size > 10_000
+    no_server_errors(server)
