@@ -253,13 +253,14 @@ def measure_ingest(n: int, store: Path, scratch: Path, *, pin: bool = True, work
         "fold": (pipeline, "fold"),
         "fulltext": (store_module, "_write_fulltext"),
     }
+    rss_input = _vm_hwm_mb()
     pinned = one_core() if pin else contextlib.nullcontext("not pinned (in-process run)")
     with pinned as how, stage_timers(targets) as spent:
         started, cpu_started = time.perf_counter(), time.process_time()
         copies = pipeline.copies_from_raw(raws)
-        copied = time.perf_counter()
+        copied, rss_copies = time.perf_counter(), _vm_hwm_mb()
         corpus = pipeline.build_corpus(copies)
-        built = time.perf_counter()
+        built, rss_corpus = time.perf_counter(), _vm_hwm_mb()
         store_module.write_store(corpus, store)
         written, cpu_s = time.perf_counter(), time.process_time() - cpu_started
         distinct = len(corpus.articles)
@@ -285,6 +286,8 @@ def measure_ingest(n: int, store: Path, scratch: Path, *, pin: bool = True, work
         "stages_s": stages,
         "store_mb": folder_mb(store),
         "peak_rss_mb": ingest_rss,
+        # High-water marks after each step: which step makes the peak.
+        "rss_steps_mb": {"input": rss_input, "copies": rss_copies, "corpus": rss_corpus},
         "one_core": how,
         "csv_files": files if files else csv_files,
         "csv_mb": folder_mb(csv_dir),
@@ -852,6 +855,18 @@ def render(report: Report) -> str:
         )
     lines += _table(header, rows)
     lines += ["", "Stages: " + "; ".join(f"**{s}** = {what}" for s, what in STAGES) + ".", ""]
+    steps = [(n, report.ingest[n]["rss_steps_mb"]) for n in every if "rss_steps_mb" in report.ingest[n]]
+    if steps:
+        lines += [
+            "Peak RSS (VmHWM, MB) reached by the end of each step: "
+            + "; ".join(
+                f"{n:,}: input {s['input']:,.0f}, copies {s['copies']:,.0f}, corpus {s['corpus']:,.0f}, "
+                f"store {report.ingest[n]['peak_rss_mb']:,.0f}"
+                for n, s in steps
+            )
+            + ".",
+            "",
+        ]
     lines += [
         "## 2. Reruns of the page (AppTest, in-process)",
         "",
@@ -957,6 +972,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, help="repetitions per measurement")
     parser.add_argument("--reuse", action="store_true", help="reuse stores built by an earlier run")
     parser.add_argument("--render", type=Path, help="re-render a saved report.json, measure nothing")
+    parser.add_argument("--note", action="append", default=[], help="a line for the report's notes")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -974,6 +990,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         report = run_benchmark(sizes, out, smoke=args.smoke, reps=args.reps, reuse=args.reuse)
         (out / "report.json").write_text(json.dumps(asdict(report), default=str), encoding="utf-8")
+    report.notes += args.note
     text = render(report)
     # A smoke run never overwrites the measured results.
     results = args.results or (out / "RESULTS.md" if args.smoke else RESULTS_PATH)
