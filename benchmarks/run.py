@@ -628,11 +628,30 @@ def machine_info() -> dict[str, str]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "load_start": load_average(),
+        "commit": code_version(),
     }
     for name in LIBRARIES:
         with contextlib.suppress(metadata.PackageNotFoundError):
             info[name] = metadata.version(name)
     return info
+
+
+def code_version() -> str:
+    """The measured code: git commit, and whether loaders/, components/ or app.py differ from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "loaders", "components", "app.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes in loaders/components/app.py" if dirty else "")
 
 
 def load_average() -> str:
@@ -812,6 +831,7 @@ def render(report: Report) -> str:
         + ", "
         + ", ".join(f"{k} {m[k]}" for k in LIBRARIES if k in m)
         + ".",
+        f"Code measured: {m.get('commit', 'not recorded')}.",
         f"Load average (1/5/15 min) at start {m['load_start']}, at end {m.get('load_end', '?')}: "
         "anything above the core count means other work shared the machine and skews the timings.",
         "",
