@@ -15,8 +15,9 @@ if not page.signed_in():
 
 path = data.store_path()
 data.ensure_store(path)
+served = page.served_store(path)
 try:
-    store = data.open_store(str(page.served_store(path)), data.generation(page.served_store(path)))
+    store = data.open_store(str(served), data.generation(served))
 except StoreError as error:
     page.no_store(error)
     st.stop()
@@ -29,7 +30,7 @@ names = page.labels()
 with st.sidebar:
     st.title("Coverage", anchor=False)
     filters.search_box(state.SEARCH)
-    first, last = store.date_span()
+    first, last = data.date_span(store, version)
     filters.date_range(first, last, (state.DATE_FROM, state.DATE_TO))
     chosen = state.current_filters()
     facet_counts = data.facets(store, version, chosen)
@@ -43,8 +44,7 @@ with st.sidebar:
     filters.clear_all(state.DEFAULTS, key="clear_all")
     page.upload_panel(path)
 
-view = state.current_view(version)
-state.reset_page_on_change(view.filters)
+state.reset_page_on_change(state.current_filters())
 view = state.current_view(version)
 state.write_url(view)
 

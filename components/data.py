@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -75,6 +76,11 @@ def results(_store: Store, version: str, filters: Filters, sort: str, page: int,
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def article(_store: Store, version: str, article_id: str) -> Article | None:
     return _store.article(article_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def date_span(_store: Store, version: str) -> tuple[date | None, date | None]:
+    return _store.date_span()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

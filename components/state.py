@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from loaders.query import GRANULARITIES, MEASURES, SORTS, SPLITS, Filters
+from loaders.query import FILTER_FIELDS, GRANULARITIES, MEASURES, SORTS, SPLITS, Filters
 
 # Any parameter longer than this is junk, not a value.
 MAX_PARAM_CHARS = 300
@@ -227,13 +227,7 @@ MODE, PRIMARY = "country_mode", "primary_only"
 GRAN, SPLIT, MEASURE, SCALE, WEAK, SORT = "gran", "split", "measure", "scale", "weak", "sort"
 PAGE, ARTICLE, LOADED, NOTICES = "page", "article", "_view_loaded", "_notices"
 FACET_KEYS = {kind: f"f_{kind}" for kind in ("country", "topic", "person", "organization", "source")}
-FACET_FIELD = {
-    "country": "countries",
-    "topic": "topics",
-    "person": "people",
-    "organization": "organizations",
-    "source": "sources",
-}
+FACET_FIELD = FILTER_FIELDS
 DEFAULTS: dict[str, object] = {
     SEARCH: "",
     DATE_FROM: None,

@@ -7,6 +7,7 @@ looked up here; SQL text is assembled only from constants in this module.
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ SPLIT_SERIES = 6
 # Related articles: how many, and how far apart in time they may be.
 RELATED_LIMIT = 5
 RELATED_WINDOW_DAYS = 45
+# Distinct full-text expressions whose hits are kept per open store.
+SEARCH_CACHE = 64
 # Rows one export may hold: beyond this the analyst narrows the view first.
 EXPORT_LIMIT = 200_000
 
@@ -122,6 +125,9 @@ class Store:
         }
         self._names = dict(zip(values["value_id"].astype(int), values["value"], strict=True))
         self._kind_of = dict(zip(values["value_id"].astype(int), values["kind"], strict=True))
+        # One rerun asks several questions of the same search: run it in SQLite once.
+        # The cache lives as long as this handle, i.e. one immutable store generation.
+        self.search_ids = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_ids)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -204,7 +210,7 @@ class Store:
         cur.register("search_hits", pa.table({"idx": pa.array(hits, type=pa.int32())}))
         return " AND ".join(clauses)
 
-    def search_ids(self, match: str) -> np.ndarray:
+    def _search_ids(self, match: str) -> np.ndarray:
         """Article idx matching an FTS5 expression built by loaders.search (never raw input)."""
         uri = f"{self._fulltext.as_uri()}?mode=ro"
         with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
