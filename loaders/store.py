@@ -90,6 +90,7 @@ def write_store(corpus: Corpus, store: Path) -> str:
     store.mkdir(parents=True, exist_ok=True)
     version = corpus_version(corpus.copies)
     target = store / f"gen-{version}"
+    _remove_crashed_builds(store)
     if current_generation(store) == target:
         return version
     building = store / f".building-{uuid.uuid4().hex}"
@@ -115,10 +116,14 @@ def _point_to(store: Path, name: str) -> None:
     os.replace(temporary, store / "CURRENT")
 
 
-def _prune(store: Path, keep: str) -> None:
-    """Drop old generations beyond KEEP_GENERATIONS, and leftovers of crashed builds."""
+def _remove_crashed_builds(store: Path) -> None:
+    """Folders a killed or failed build left behind (one writer at a time is assumed)."""
     for leftover in store.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _prune(store: Path, keep: str) -> None:
+    """Drop old generations beyond KEEP_GENERATIONS."""
     generations = sorted(store.glob("gen-*"), key=lambda p: p.stat().st_mtime, reverse=True)
     old = [g for g in generations if g.name != keep][KEEP_GENERATIONS - 1 :]
     for generation in old:

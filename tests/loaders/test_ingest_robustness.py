@@ -18,7 +18,7 @@ from tests.conftest import fixture_articles
 ROOT = Path(__file__).parents[2]
 # Rows in the file the killed ingest works on: enough that it is still running when killed.
 KILL_ROWS = 6_000
-KILL_AFTER_SECONDS = 2.5
+BUILD_WAIT_SECONDS = 120
 
 
 def _write_csv(path: Path, rows: int, tag: str) -> None:
@@ -45,7 +45,10 @@ def test_killed_ingest_leaves_the_previous_store(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    time.sleep(KILL_AFTER_SECONDS)
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while not list(store.glob(".building-*")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # kill only once the new generation is being written: truly mid-build
+    assert list(store.glob(".building-*")), "the ingest never started building"
     assert process.poll() is None, "the ingest finished before it could be killed: make it bigger"
     process.send_signal(signal.SIGKILL)
     process.wait()
