@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 
 from loaders.schema import RawArticle
+from loaders.tabular import first_sentence
 
 DUMP_SOURCE = "Asharq Al-Awsat"
 
@@ -143,7 +144,10 @@ def _parse_article(lines: Sequence[str], origin: str, offset: int) -> RawArticle
     content = [k for k, line in enumerate(lines) if line and line != FONT_BUTTON]
     if not content:
         return None
-    title = lines[content[0]]
+    first = lines[content[0]]
+    # A first line far too long for a headline is a paragraph (a page pasted without its
+    # headline, a title of 5,000 characters): it stays in the body, its first sentence titles it.
+    title = first if len(first) <= MAX_TITLE_CHARS else first_sentence(first)
     captions = _dedupe(
         [lines[k] for k in _header_block(lines, content[0])]
         + [lines[k] for k in content if _is_doubled(lines, k) and lines[k] != title]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,8 +14,16 @@ from loaders.schema import Problem, RawArticle
 from loaders.tabular import first_sentence, repair_mojibake
 
 # Entity declarations enable "billion laughs" expansion bombs; news feeds never need them.
-# NULs between letters: the same declaration spelled in UTF-16.
-_ENTITY_DECLARATION = re.compile(rb"<\x00?!\x00?E\x00?N\x00?T\x00?I\x00?T\x00?Y", re.IGNORECASE)
+# Up to three NULs between letters: the same declaration spelled in UTF-16 or UTF-32.
+_ENTITY_DECLARATION = re.compile(
+    rb"<\x00{0,3}!\x00{0,3}E\x00{0,3}N\x00{0,3}T\x00{0,3}I\x00{0,3}T\x00{0,3}Y", re.IGNORECASE
+)
+_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+# "<?xm" in EBCDIC: feedparser converts such feeds to ASCII before parsing.
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"
+# How far into a feed its XML declaration may sit.
+DECLARATION_BYTES = 1024
+UNSAFE = "feed declares XML entities (<!ENTITY): refused as unsafe"
 # Tags that end a paragraph when HTML is flattened to text.
 BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
@@ -26,8 +35,8 @@ SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 def read_feed(data: bytes, origin: str) -> tuple[list[RawArticle], list[Problem]]:
     """Articles of an RSS/Atom document: title, text, link, date string, feed title as source."""
-    if _ENTITY_DECLARATION.search(data):
-        return [], [Problem(origin, "feed declares XML entities (<!ENTITY): refused as unsafe")]
+    if declares_entities(data):
+        return [], [Problem(origin, UNSAFE)]
     parsed = feedparser.parse(data)  # bytes, never str: a str is taken as a URL or file name
     source = html_to_text(parsed.feed.get("title", "")) or Path(origin).name
     articles = [_entry_article(e, source, f"{origin}:entry {n}") for n, e in enumerate(parsed.entries, 1)]
@@ -38,6 +47,34 @@ def read_feed(data: bytes, origin: str) -> tuple[list[RawArticle], list[Problem]
     skipped = len(articles) - len(kept)
     noun = "entry" if skipped == 1 else "entries"
     return kept, [Problem(origin, f"{skipped} {noun} without title or text skipped")] if skipped else []
+
+
+def declares_entities(data: bytes) -> bool:
+    """True if the feed declares XML entities in any encoding feedparser would read it in."""
+    if _ENTITY_DECLARATION.search(data):
+        return True
+    # An encoding that spells "<!ENTITY" with other bytes (EBCDIC, UTF-7) hides it from the
+    # byte search above, but feedparser decodes it before parsing: look at the decoded text.
+    codecs_used = _non_ascii_codecs(data[:DECLARATION_BYTES])
+    return any("<!ENTITY" in data.decode(c, errors="replace").upper() for c in codecs_used)
+
+
+def _non_ascii_codecs(head: bytes) -> list[str]:
+    """Encodings the feed may be in that do not write ASCII as ASCII (UTF-16/32 aside)."""
+    found = []
+    if head.startswith(_EBCDIC_START):
+        found.append("cp037")
+        head = head.decode("cp037").encode("ascii", errors="replace")
+    declared = _DECLARED_ENCODING.search(head.replace(b"\x00", b""))
+    if declared is not None:
+        try:
+            name = codecs.lookup(declared[1].decode("ascii")).name
+            ascii_alike = "<!ENTITY".encode(name) == b"<!ENTITY"
+        except (LookupError, UnicodeError, ValueError):
+            return found  # feedparser cannot decode it either
+        if not ascii_alike and not name.startswith(("utf-16", "utf-32")):
+            found.append(name)
+    return found
 
 
 def _no_entries_reason(parsed: Any) -> str:

@@ -15,7 +15,14 @@ from pathlib import Path
 from loaders.aawsat import parse_dump
 from loaders.feeds import read_feed
 from loaders.schema import Problem, RawArticle
-from loaders.tabular import TABLE_KINDS, TableError, decode_bytes, read_table_data
+from loaders.tabular import (
+    SNIFF_BYTES,
+    TABLE_KINDS,
+    TableError,
+    check_text_head,
+    decode_bytes,
+    read_table_data,
+)
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MB
@@ -93,14 +100,17 @@ def _read(path: Path, mapping: dict[str, str] | None) -> ArticlesAndProblems:
     reason = _stat_problem(path)
     if reason is not None:
         return _problem(path, reason)
+    suffix = path.suffix.lower()
     try:
-        data = path.read_bytes()
+        with path.open("rb", buffering=0) as handle:  # raw: read() sizes one buffer, no copy
+            # The head alone tells a compressed or binary file: 200 MB of it is never read.
+            reason = _head_problem(handle.read(SNIFF_BYTES), suffix)
+            if reason is not None:
+                return _problem(path, reason)
+            handle.seek(0)
+            data = handle.read()
     except OSError as exc:
         return _problem(path, f"cannot read file ({exc.strerror or exc})")
-    suffix = path.suffix.lower()
-    reason = _container_problem(data, suffix)
-    if reason is not None:
-        return _problem(path, reason)
     if suffix in FEED_SUFFIXES:
         return read_feed(data, str(path))
     if suffix in TABLE_KINDS:
@@ -120,6 +130,18 @@ def _stat_problem(path: Path) -> str | None:
         return "empty file"
     if size > MAX_FILE_BYTES:
         return f"file too large ({size / MB:.1f} MB > limit {MAX_FILE_BYTES / MB:.0f} MB)"
+    return None
+
+
+def _head_problem(head: bytes, suffix: str) -> str | None:
+    """A reason the first bytes give for not reading the file further, or None."""
+    reason = _container_problem(head, suffix)
+    if reason is not None or suffix == ".parquet" or suffix in FEED_SUFFIXES:
+        return reason  # Parquet is binary; feeds may be UTF-32, which feedparser reads
+    try:
+        check_text_head(head)
+    except TableError as exc:
+        return str(exc)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -60,6 +61,11 @@ class RawArticle:
     origin: str = ""
 
 
+# A reason is one line a person reads; a 10 MB column name or parser dump must not make it longer.
+MAX_REASON_CHARS = 300
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f]")
+
+
 @dataclass(frozen=True)
 class Problem:
     """A file (or part of one) that could not be read, with a one-line reason."""
@@ -67,8 +73,16 @@ class Problem:
     path: str
     reason: str
 
+    def __post_init__(self) -> None:
+        reason = " ".join(str(self.reason).split()) or "unknown problem"
+        if len(reason) > MAX_REASON_CHARS:
+            reason = reason[: MAX_REASON_CHARS - 1] + "…"
+        object.__setattr__(self, "reason", reason)  # frozen: set once, here
+
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        # A file name may hold a newline or a tab: shown escaped, the message stays one line.
+        shown = _CONTROL_CHARS.sub(lambda m: repr(m[0])[1:-1], self.path)
+        return f"{shown}: {self.reason}"
 
 
 def empty_articles() -> pd.DataFrame:

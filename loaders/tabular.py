@@ -65,6 +65,14 @@ SNIFF_BYTES = 64 * 1024
 # Share of control characters above which decoded "text" is really binary.
 MAX_CONTROL_SHARE = 0.05
 URL_SAMPLE_ROWS = 100
+# Share of UTF-16 code units that must carry a zero byte (spaces, digits, punctuation, Latin
+# letters) before NUL-laden bytes are read as UTF-16 without a byte-order mark.
+MIN_UTF16_ZERO_SHARE = 0.1
+# Column names shown in a message: a 10 MB header line must not become a 10 MB message.
+MAX_LISTED_COLUMNS = 12
+MAX_LISTED_NAME_CHARS = 40
+# Times a CSV is rescanned for quotes opened and never closed before giving up.
+MAX_UNCLOSED_QUOTES = 5
 
 UNDECODABLE = "cannot decode text (tried UTF-8, UTF-16, cp1252)"
 _MOJIBAKE = re.compile("â€|Ã[\u0080-\u00bf\u0152-\u2122\u20ac]|Â[\u00a0-\u00bf]")
@@ -72,6 +80,10 @@ _MOJIBAKE_MARKERS = ("â€", "Ã", "Â")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s|$)")
 _BAD_LINE = re.compile(r"Skipping line (\d+): (.+)")
+# pandas' warning when rows carry more fields than the header (index_col=False drops them).
+_EXTRA_FIELDS = "Length of header or names does not match length of data"
+# Line ends of every platform: JSON text never holds a raw CR or LF inside a value.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class TableError(ValueError):
@@ -123,12 +135,22 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
     if kind == "jsonl":
         return _read_jsonl(text)
     sep = "\t" if kind == "tsv" else sniff_delimiter(text)
+    header = _header_names(text, sep)
+    reasons = _repeated_column_reasons(header)
+    text, unclosed = _blank_unclosed_quotes(text, sep)
+    reasons += unclosed
     # Unchanged UTF-8 goes to pyarrow as it is: re-encoding 200 MB costs a second.
-    utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8-sig" and text is raw else None
+    same = encoding == "utf-8-sig" and text is raw
+    utf8 = data.removeprefix(codecs.BOM_UTF8) if same else None
     # pyarrow reads clean files several times faster; pandas re-reads a file with bad lines
     # because only its parser can say which line numbers they were.
-    frame = _read_delimited_fast(text, sep, utf8)
-    return (frame, []) if frame is not None else _read_delimited(text, sep)
+    frame = _read_delimited_fast(text, sep, utf8, header)
+    if frame is None:
+        frame, bad_lines = _read_delimited(text, sep)
+        reasons += bad_lines
+    if frame.empty and len(frame.columns):
+        raise TableError("no rows: the file holds only the header line")
+    return frame, reasons
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -153,29 +175,50 @@ def decode_raw(data: bytes) -> tuple[str, str]:
     return text.lstrip("\ufeff"), encoding
 
 
+def check_text_head(head: bytes) -> None:
+    """Raise TableError if the first bytes of a file show it is binary rather than text."""
+    encoding = _sniff_encoding(head)
+    sample = head.decode("utf-8" if encoding == "utf-8-sig" else encoding, errors="ignore")
+    if sample and len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        raise TableError("binary file (not text)")
+
+
 def _sniff_encoding(head: bytes) -> str:
     """The encoding to try first, from the byte-order mark or the NUL pattern of the head."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if _looks_utf16le(head):
-        return "utf-16-le"
-    if b"\x00" in head:
+    if b"\x00" not in head:
+        return "utf-8-sig"
+    utf16 = _utf16_without_bom(head)
+    if utf16 is None:
         raise TableError("binary file (not text)")
-    return "utf-8-sig"
+    return utf16
 
 
 def _decode(data: bytes, encoding: str) -> str | None:
     """The decoded text, or None if the bytes are not in that encoding."""
+    if encoding.startswith("utf-16") and len(data) % 2:
+        data = data[:-1]  # a file cut mid-character: keep the whole characters before it
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
         return None
 
 
-def _looks_utf16le(head: bytes) -> bool:
-    """True for BOM-less UTF-16LE ASCII-range text: NUL in most odd bytes, none in even ones."""
-    odd, even = head[1::2], head[0::2]
-    return len(head) >= 4 and odd.count(0) > 0.9 * len(odd) and even.count(0) == 0
+def _utf16_without_bom(head: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" for BOM-less UTF-16 text, else None.
+
+    UTF-16 puts the zero byte of every ASCII-range character (space, digit, Latin letter) on one
+    side of each pair; Arabic text has spaces every few letters, so its zeros line up too.
+    Binary data has zeros on both sides.
+    """
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return None
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if other.count(0) == 0 and zeros.count(0) >= MIN_UTF16_ZERO_SHARE * len(zeros):
+            return encoding
+    return None
 
 
 def repair_mojibake(text: str) -> str:
@@ -204,9 +247,88 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_delimited_fast(text: str, sep: str, utf8: bytes | None) -> pd.DataFrame | None:
+def _header_names(text: str, sep: str) -> list[str]:
+    """Column names of the header line ([] when it does not parse as one CSV line)."""
+    line = first_line(text)
+    try:
+        with _csv_field_limit(len(line) + 1):
+            return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        return []
+
+
+@contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """Let the csv module read fields of any size for a while (its default stops at 128 KB)."""
+    before = csv.field_size_limit(max(limit, csv.field_size_limit()))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+def _repeated_column_reasons(header: Sequence[str]) -> list[str]:
+    """A reason per column name the header repeats: the first such column is the one read."""
+    seen: dict[str, int] = {}
+    for name in header:
+        key = name.strip().lower()
+        seen[key] = seen.get(key, 0) + 1
+    return [
+        f"column {_short(name)!r} appears {count} times; the first one is read"
+        for name, count in seen.items()
+        if count > 1
+    ]
+
+
+def _blank_unclosed_quotes(text: str, sep: str) -> tuple[str, list[str]]:
+    """The text with each line that opens a never-closed quote blanked, and a reason for each.
+
+    A quote left open swallows every later row into one field; blanking its line (not removing
+    it) lets the rows after it read normally and keeps every line number right.
+    """
+    reasons: list[str] = []
+    # An even number of quote characters cannot leave one open: the common case costs one count.
+    while len(reasons) < MAX_UNCLOSED_QUOTES and text.count('"') % 2:
+        line = _unclosed_quote_line(text, sep)
+        if line is None:
+            break
+        text = _blank_line(text, line)
+        reasons.append(f"line {line}: a quote opened on this line is never closed; line skipped")
+    return text, reasons
+
+
+def _unclosed_quote_line(text: str, sep: str) -> int | None:
+    """The line where a quoted field opens that the file never closes, or None."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
+    start = 1
+    with _csv_field_limit(len(text) + 1):
+        while True:
+            start = reader.line_num + 1
+            try:
+                next(reader)
+            except StopIteration:
+                return None
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    return start
+                # Other strictness complaints ("x" after a closing quote) pandas reads anyway.
+
+
+def _blank_line(text: str, number: int) -> str:
+    """The text with line `number` (1-based, any line end) emptied."""
+    ends = _LINE_END.finditer(text)
+    start = 0
+    for _ in range(number - 1):
+        start = next(ends).end()
+    match = _LINE_END.search(text, start)
+    stop = match.start() if match else len(text)
+    return text[:start] + text[stop:]
+
+
+def _read_delimited_fast(text: str, sep: str, utf8: bytes | None, header: list[str]) -> pd.DataFrame | None:
     """CSV/TSV with pyarrow's multithreaded reader, all columns as text; None on any bad row."""
-    header = next(csv.reader([first_line(text)], delimiter=sep), [])
+    if not header:
+        return None
     invalid: list[object] = []
 
     def note_invalid(row: object) -> str:
@@ -225,7 +347,7 @@ def _read_delimited_fast(text: str, sep: str, utf8: bytes | None) -> pd.DataFram
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
-    return None if invalid else table.to_pandas()
+    return None if invalid else _unique_columns(table.to_pandas())
 
 
 def _read_delimited(text: str, sep: str) -> tuple[pd.DataFrame, list[str]]:
@@ -240,28 +362,66 @@ def _read_delimited(text: str, sep: str) -> tuple[pd.DataFrame, list[str]]:
                 keep_default_na=False,
                 na_filter=False,
                 on_bad_lines="warn",
+                # Never take the first column as an index when rows are one field longer.
+                index_col=False,
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
             raise TableError(f"table does not parse: {_one_line(exc)}") from exc
     messages = "\n".join(str(w.message) for w in caught if w.category is pd.errors.ParserWarning)
-    return frame, [f"line {n}: {why}" for n, why in _BAD_LINE.findall(messages)]
+    reasons = [f"line {n}: {why}" for n, why in _BAD_LINE.findall(messages)]
+    if _EXTRA_FIELDS in messages:
+        reasons.append("rows have more fields than the header names; the extra fields were left out")
+    return frame, reasons
 
 
 def _read_json(text: str) -> tuple[pd.DataFrame, list[str]]:
     """A JSON array of objects, or an object wrapping one ({"articles": [...]})."""
+    repeated: set[str] = set()
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_first_key_wins(repeated))
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # one object per line under a .json name
             return _read_jsonl(text)
         raise TableError(f"line {exc.lineno}: malformed JSON ({exc.msg})") from exc
+    except RecursionError as exc:
+        raise TableError(TOO_DEEP) from exc
     records = _unwrap_records(value)
     if records is None:
         raise TableError("JSON holds no list of article objects")
+    if not records:
+        raise TableError("JSON holds an empty list: no articles")
     objects = [r for r in records if isinstance(r, dict)]
     skipped = len(records) - len(objects)
     reasons = [f"{_plural(skipped, 'array item')} not an object, skipped"] if skipped else []
-    return pd.DataFrame.from_records(objects), reasons
+    return pd.DataFrame.from_records(objects), [*_repeated_key_reasons(repeated), *reasons]
+
+
+TOO_DEEP = "JSON nested too deeply to read (thousands of levels of [ or {)"
+
+
+def _first_key_wins(repeated: set[str]) -> Any:
+    """A json object_pairs_hook keeping a key's first value and noting keys that repeat."""
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj  # the common case: no key twice, nothing more to do
+        obj = {}
+        for key, value in pairs:
+            if key in obj:
+                repeated.add(key)
+            else:
+                obj[key] = value
+        return obj
+
+    return build
+
+
+def _repeated_key_reasons(repeated: set[str]) -> list[str]:
+    """A reason per JSON key that appeared twice in one object."""
+    return [
+        f"key {_short(key)!r} appears twice in an object; the first value is read" for key in sorted(repeated)
+    ]
 
 
 def _unwrap_records(value: Any) -> list[Any] | None:
@@ -281,19 +441,35 @@ def _read_jsonl(text: str) -> tuple[pd.DataFrame, list[str]]:
     """One JSON object per line; a malformed line is reported and the rest still read."""
     records: list[dict[str, Any]] = []
     reasons: list[str] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    repeated: set[str] = set()
+    hook = _first_key_wins(repeated)
+    for number, line in _numbered_lines(text):
+        if not line or line.isspace():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=hook)
         except json.JSONDecodeError as exc:
             reasons.append(f"line {number}: malformed JSON ({exc.msg}, column {exc.colno})")
+            continue
+        except RecursionError:
+            reasons.append(f"line {number}: {TOO_DEEP}")
             continue
         if isinstance(value, dict):
             records.append(value)
         else:
             reasons.append(f"line {number}: not a JSON object")
-    return pd.DataFrame.from_records(records), reasons
+    return pd.DataFrame.from_records(records), [*_repeated_key_reasons(repeated), *reasons]
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(number, line) for each line, any line end (CRLF, CR, LF), without a list of all lines."""
+    start = 0
+    number = 0
+    for number, end in enumerate(_LINE_END.finditer(text), start=1):
+        yield number, text[start : end.start()]
+        start = end.end()
+    if start < len(text):
+        yield number + 1, text[start:]
 
 
 def _read_parquet(data: bytes) -> pd.DataFrame:
@@ -311,6 +487,7 @@ def frame_to_articles(
     frame: pd.DataFrame, origin: str, *, mapping: dict[str, str] | None = None
 ) -> tuple[list[RawArticle], list[str]]:
     """RawArticles of a table's rows, plus reasons (rows skipped) for the caller's Problems."""
+    frame = _unique_columns(frame)
     columns = resolve_columns(frame, mapping)
     bodies = column_texts(frame, columns["body"], paragraphs=True)
     titles, published, urls, sources = (
@@ -389,7 +566,7 @@ def column_lists(frame: pd.DataFrame, name: str | None) -> list[list[str]] | Non
 def resolve_columns(frame: pd.DataFrame, mapping: dict[str, str] | None = None) -> dict[str, str]:
     """Our field -> the frame's column: `mapping` first, then candidate names."""
     names = [str(c) for c in frame.columns]
-    listing = ", ".join(names) or "none"
+    listing = _listing(names)
     columns: dict[str, str] = {}
     for field, wanted in (mapping or {}).items():
         if field not in FIELDS:
@@ -406,6 +583,33 @@ def resolve_columns(frame: pd.DataFrame, mapping: dict[str, str] | None = None) 
     if "body" not in columns:
         raise TableError(f"no recognizable text column (columns: {listing})")
     return columns
+
+
+def _unique_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with repeated column names renamed "name (2)": the first keeps its name."""
+    if not frame.columns.duplicated().any():
+        return frame
+    seen: dict[str, int] = {}
+    renamed = []
+    for name in map(str, frame.columns):
+        seen[name] = seen.get(name, 0) + 1
+        renamed.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return frame.set_axis(renamed, axis=1)
+
+
+def _listing(names: Sequence[str]) -> str:
+    """Column names for a message, shortened and capped."""
+    if not names:
+        return "none"
+    shown = ", ".join(_short(n) for n in names[:MAX_LISTED_COLUMNS])
+    rest = len(names) - MAX_LISTED_COLUMNS
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def _short(name: str) -> str:
+    """A name cut to MAX_LISTED_NAME_CHARS, on one line."""
+    name = " ".join(name.split())
+    return name if len(name) <= MAX_LISTED_NAME_CHARS else name[: MAX_LISTED_NAME_CHARS - 1] + "…"
 
 
 def _match(names: Sequence[str], wanted: str) -> str | None:
@@ -444,10 +648,35 @@ def cell_text(value: Any) -> str:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, list | tuple | np.ndarray):
-        return "\n\n".join(t for t in map(cell_text, value) if t)
+        return "\n\n".join(t for t in map(_scalar_text, _flatten(value)) if t)
+    return _scalar_text(value)
+
+
+def _scalar_text(value: Any) -> str:
+    """A non-list cell as stripped text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
     if not isinstance(value, dict) and pd.isna(value):
         return ""
-    return str(value).strip()
+    try:
+        return str(value).strip()
+    except RecursionError:  # an object nested thousands deep is no text anyway
+        return ""
+
+
+def _flatten(value: Any) -> Iterator[Any]:
+    """The leaves of nested lists in order, without recursion (JSON allows ~1,000 levels)."""
+    stack = [iter(value)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, list | tuple | np.ndarray):
+                stack.append(iter(item))
+                break
+            yield item
+        else:
+            stack.pop()
 
 
 def body_text(value: Any) -> str:
@@ -465,7 +694,7 @@ def cell_list(value: Any) -> list[str]:
         parsed = parse_list_repr(value.strip())
         items = parsed if parsed is not None else [value]
     elif isinstance(value, list | tuple | np.ndarray):
-        items = [cell_text(v) for v in value]
+        items = [_scalar_text(v) for v in _flatten(value)]
     else:
         items = [cell_text(value)]
     return list(dict.fromkeys(t.strip() for t in items if t and t.strip()))
