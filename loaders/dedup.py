@@ -1,12 +1,19 @@
-"""Exact and near-duplicate grouping of article copies."""
+"""Exact and near-duplicate grouping of article copies.
+
+Exact copies share an article_id (a hash of the normalized text). Near copies share most of
+their evidence sentences: the store keeps each text's sentence hashes, and PAIRS_SQL finds the
+pairs over the whole corpus in DuckDB, so a new batch is compared with everything before it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 
+import duckdb
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 # A sentence needs this many words to count as evidence: short ones ("He said.") are everywhere.
 MIN_SENTENCE_WORDS = 6
@@ -16,11 +23,33 @@ MAX_SENTENCE_SPREAD = 50
 NEAR_COPY_CONTAINMENT = 0.7
 # Below this many evidence sentences an article only folds with exact copies.
 MIN_SENTENCES_FOR_NEAR = 3
+# What Python's str.split() splits on: Unicode whitespace plus the ASCII separators \x1c-\x1f.
+_SPACE = r"[\s\x1c-\x1f]+"
+
+# Candidate pairs: evidence sentences shared by 2..MAX_SENTENCE_SPREAD texts, then texts sharing
+# at least NEAR_COPY_CONTAINMENT of the shorter one's evidence (and enough of it to judge).
+# Reads sentences(seq, h) with one row per distinct (text, sentence hash).
+PAIRS_SQL = """
+WITH spread AS (SELECT h FROM sentences GROUP BY h HAVING count(*) BETWEEN 2 AND $spread),
+sizes AS (SELECT seq, count(*) AS n FROM sentences GROUP BY seq),
+shared AS (SELECT seq, h FROM sentences SEMI JOIN spread USING (h)),
+common AS (
+    SELECT x.seq AS a, y.seq AS b, count(*) AS common
+    FROM shared x JOIN shared y ON x.h = y.h AND x.seq < y.seq GROUP BY ALL
+)
+SELECT c.a, c.b FROM common c
+JOIN sizes sa ON sa.seq = c.a JOIN sizes sb ON sb.seq = c.b
+WHERE least(sa.n, sb.n) >= $minimum AND c.common >= $containment * least(sa.n, sb.n)
+"""
+PAIRS_PARAMS = {
+    "spread": MAX_SENTENCE_SPREAD,
+    "minimum": MIN_SENTENCES_FOR_NEAR,
+    "containment": NEAR_COPY_CONTAINMENT,
+}
 
 
 def normalize_text(text: str) -> str:
     """Lowercase with whitespace collapsed: the form identical copies share."""
-    # str.split() is several times faster than a whitespace regex on long bodies.
     return " ".join(text.lower().split())
 
 
@@ -32,34 +61,42 @@ def article_id(title: str, body: str) -> str:
 
 def article_ids(titles: Sequence[str], bodies: Sequence[str]) -> list[str]:
     """article_id for each (title, body) pair."""
-    return [article_id(t, b) for t, b in zip(titles, bodies, strict=True)]
+    return text_keys(titles, bodies)[0]
 
 
-def near_copy_groups(bodies: Sequence[str]) -> np.ndarray:
-    """Group label per body: bodies sharing most of their sentences get the same label.
+def text_keys(titles: Sequence[str], bodies: Sequence[str]) -> tuple[list[str], list[int]]:
+    """article_id and word count (as len(body.split()) counts) of each text, in one columnar pass.
 
-    Labels are positions: each group is labelled by its smallest member position.
+    The ids equal article_id() one by one (a test holds them together); only the hash is per row.
     """
-    n = len(bodies)
-    parent = np.arange(n)
-    pairs = _candidate_pairs(bodies)
-    for a, b in pairs:
-        ra, rb = _find(parent, a), _find(parent, b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return np.array([_find(parent, i) for i in range(n)], dtype=np.int64)
+    frame = pl.DataFrame(
+        {"title": list(titles), "body": list(bodies)}, schema={"title": pl.String, "body": pl.String}
+    )
+    keyed = frame.with_columns(pl.col("body").pipe(_normalize)).select(
+        pl.concat_str(_normalized("title"), pl.lit("\n"), pl.col("body")).alias("key"),
+        # Normalized text has single spaces: words are spaces + 1, none in an empty body.
+        pl.when(pl.col("body") == "")
+        .then(0)
+        .otherwise(pl.col("body").str.count_matches(" ", literal=True) + 1)
+        .alias("words"),
+    )
+    blake = hashlib.blake2b
+    ids = [blake(key.encode("utf-8"), digest_size=8).hexdigest() for key in keyed["key"].to_list()]
+    return ids, keyed["words"].to_list()
 
 
-def _find(parent: np.ndarray, i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return int(i)
+def _normalize(text: pl.Expr) -> pl.Expr:
+    return text.fill_null("").str.to_lowercase().str.replace_all(_SPACE, " ").str.strip_chars(" ")
 
 
-def _sentence_hashes(bodies: Sequence[str]) -> pl.DataFrame:
-    """One row per (position, distinct evidence sentence hash)."""
-    frame = pl.DataFrame({"body": list(bodies)}, schema={"body": pl.String})
+def _normalized(column: str) -> pl.Expr:
+    return _normalize(pl.col(column))
+
+
+def sentence_hashes(bodies: pl.Series | Sequence[str]) -> pl.DataFrame:
+    """One row per (pos, distinct evidence sentence hash h) of each body, by position."""
+    series = bodies if isinstance(bodies, pl.Series) else pl.Series(list(bodies), dtype=pl.String)
+    frame = pl.DataFrame({"body": series.fill_null("")})
     sentences = (
         frame.with_row_index("pos")
         .select(
@@ -74,27 +111,46 @@ def _sentence_hashes(bodies: Sequence[str]) -> pl.DataFrame:
         .with_columns(pl.col("sentence").str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars())
         .filter(pl.col("sentence").str.count_matches(" ") >= MIN_SENTENCE_WORDS - 1)
     )
-    return sentences.select("pos", pl.col("sentence").hash().alias("h")).unique()
+    return sentences.select("pos", pl.col("sentence").hash().alias("h")).unique(maintain_order=True)
 
 
-def _candidate_pairs(bodies: Sequence[str]) -> list[tuple[int, int]]:
-    """Pairs of positions whose bodies are near copies of each other."""
-    hashes = _sentence_hashes(bodies)
-    sizes = hashes.group_by("pos").len("n")
-    spread = hashes.group_by("h").len("df")
-    shared = (
-        hashes.join(spread, on="h")
-        .filter((pl.col("df") > 1) & (pl.col("df") <= MAX_SENTENCE_SPREAD))
-        .select("pos", "h")
-    )
-    pairs = (
-        shared.join(shared, on="h", suffix="_b")
-        .filter(pl.col("pos") < pl.col("pos_b"))
-        .group_by("pos", "pos_b")
-        .len("common")
-        .join(sizes, on="pos")
-        .join(sizes.rename({"pos": "pos_b", "n": "n_b"}), on="pos_b")
-        .filter(pl.min_horizontal("n", "n_b") >= MIN_SENTENCES_FOR_NEAR)
-        .filter(pl.col("common") >= NEAR_COPY_CONTAINMENT * pl.min_horizontal("n", "n_b"))
-    )
-    return list(zip(pairs["pos"].to_list(), pairs["pos_b"].to_list(), strict=True))
+def near_copy_pairs(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) seq pairs of near copies among the sentences table of con."""
+    found = con.execute(PAIRS_SQL, PAIRS_PARAMS).fetchnumpy()
+    return np.asarray(found["a"], dtype=np.int64), np.asarray(found["b"], dtype=np.int64)
+
+
+def components(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components of the pairs: (member, smallest member of its component) for each
+    node that is in some pair. Nodes in no pair are their own group and are left out."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:  # path compression keeps later finds short
+            parent[x], x = root, parent[x]
+        return root
+
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    members = np.array(sorted({*a.tolist(), *b.tolist()}), dtype=np.int64)
+    roots = np.array([find(int(m)) for m in members], dtype=np.int64)
+    return members, roots
+
+
+def near_copy_groups(bodies: Sequence[str]) -> np.ndarray:
+    """Group label per body: bodies sharing most of their sentences get the same label.
+
+    Labels are positions: each group is labelled by its smallest member position.
+    """
+    hashes = sentence_hashes(bodies)
+    labels = np.arange(len(bodies), dtype=np.int64)
+    with duckdb.connect() as con:
+        con.register("sentences", pa.table({"seq": hashes["pos"].to_arrow(), "h": hashes["h"].to_arrow()}))
+        members, roots = components(*near_copy_pairs(con))
+    labels[members] = roots
+    return labels

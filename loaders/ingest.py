@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from loaders.pipeline import Progress, build_corpus, copies_from_raw, read_paths
-from loaders.schema import Problem
-from loaders.store import current_generation, read_corpus, write_store
+import pandas as pd
+
+from loaders.files import iter_input_files, read_file
+from loaders.pipeline import Progress, copies_from_raw
+from loaders.query import Filters, Store
+from loaders.schema import Problem, RawArticle
+from loaders.store import DATABASE, FULLTEXT, append_copies, current_generation
+
+# Articles read before a batch is appended to the store: bounds ingest memory.
+BATCH_ARTICLES = 20_000
 
 
 @dataclass
@@ -50,26 +60,46 @@ def ingest(
     source: str | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Add the articles under paths to the store; the old store stays intact if anything fails."""
-    known = read_corpus(store)
-    raws, problems, files = read_paths(paths, mapping=mapping, source=source, progress=progress)
-    copies = copies_from_raw(raws)
-    before = 0 if known is None else len(known.articles)
-    new = copies if known is None else copies[~copies["copy_key"].isin(known.copies["copy_key"])]
-    corpus = build_corpus(copies, known)
-    version = write_store(corpus, store)
-    articles = corpus.articles
-    return IngestReport(
-        files=files,
-        parsed=len(raws),
-        new_copies=len(new),
-        articles_before=before,
-        articles_after=len(articles),
-        duplicates_folded=int(articles["duplicates"].sum()),
-        undated=int(articles["published"].isna().sum()),
-        version=version,
-        problems=problems,
-    )
+    """Add the articles under paths to the store; the old store stays intact if anything fails.
+
+    Files are read and appended in batches of about BATCH_ARTICLES articles, so memory follows
+    the batch (and the largest file), never the size of the archive.
+    """
+    report = IngestReport(articles_before=_articles_in(store))
+    ingested_at = datetime.now(UTC)
+
+    def batches() -> Iterator[pd.DataFrame]:
+        pending: list[RawArticle] = []
+        files = list(iter_input_files(paths))
+        report.files = len(files)
+        for number, path in enumerate(files, start=1):
+            found, trouble = read_file(path, mapping=mapping, source=source)
+            pending.extend(found)
+            report.parsed += len(found)
+            report.problems.extend(trouble)
+            if progress:
+                progress(number, len(files), str(path))
+            if len(pending) >= BATCH_ARTICLES:
+                yield copies_from_raw(pending, ingested_at)
+                pending = []
+        if pending:
+            yield copies_from_raw(pending, ingested_at)
+
+    report.version, added = append_copies(store, batches())
+    report.new_copies = added.copies
+    with contextlib.closing(Store(store)) as written:
+        summary = written.summary(Filters())
+    report.articles_after = summary.articles
+    report.duplicates_folded = summary.duplicates
+    report.undated = summary.undated
+    return report
+
+
+def _articles_in(store: Path) -> int:
+    if current_generation(store) is None:
+        return 0
+    with contextlib.closing(Store(store)) as existing:
+        return existing.size
 
 
 def ingest_files(
@@ -86,7 +116,12 @@ def ingest_files(
 def private_copy(base: Path) -> Path:
     """A new store in a temporary folder holding what base holds (for one analyst's uploads)."""
     private = Path(tempfile.mkdtemp(prefix="session-store-"))
-    corpus = read_corpus(base) if current_generation(base) is not None else None
-    if corpus is not None:
-        write_store(corpus, private)
+    live = current_generation(base)
+    if live is not None:
+        # Generations never change once written: copying the files is the whole store.
+        target = private / live.name
+        target.mkdir()
+        for name in (DATABASE, FULLTEXT):
+            shutil.copyfile(live / name, target / name)
+        (private / "CURRENT").write_text(live.name, encoding="utf-8")
     return private

@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import duckdb
 import pandas as pd
 
 from loaders import dedup
+from loaders.build import TAG_COLUMNS, Builder, Corpus
 from loaders.dates import assign_dates
 from loaders.entities import tag_articles
 from loaders.files import iter_input_files, read_file
-from loaders.schema import Problem, RawArticle, enforce
+from loaders.schema import Problem, RawArticle
+from loaders.store import read_tables
 
 # A source that is only a file name ("export.csv") says less than the site in the URL.
 FILE_NAME = re.compile(r"\.(?:csv|tsv|jsonl?|ndjson|parquet|txt|xml|rss|atom)$", re.IGNORECASE)
@@ -39,15 +41,6 @@ COPY_COLUMNS = (
     "origin",
 )
 MENTION_COLUMNS = ("article_id", "kind", "value", "count")
-
-
-@dataclass
-class Corpus:
-    """Everything ingest knows: every copy seen, the folded article table, the entity mentions."""
-
-    copies: pd.DataFrame  # one row per distinct copy (file, row, source, url), with its tags
-    articles: pd.DataFrame  # one row per distinct article, the schema of loaders/schema.py
-    mentions: pd.DataFrame  # long form for every distinct text: article_id, kind, value, count
 
 
 def read_paths(
@@ -74,7 +67,7 @@ def copies_from_raw(raws: Sequence[RawArticle], ingested_at: datetime | None = N
     """Date and identify raw articles: one row per distinct copy, not yet tagged."""
     titles = [r.title for r in raws]
     bodies = [r.body for r in raws]
-    ids = dedup.article_ids(titles, bodies)
+    ids, words = dedup.text_keys(titles, bodies)
     published, sources = _dates(raws)
     frame = pd.DataFrame(
         {
@@ -89,6 +82,7 @@ def copies_from_raw(raws: Sequence[RawArticle], ingested_at: datetime | None = N
             "published": pd.to_datetime(pd.Series(published, dtype=object)).astype("datetime64[s]"),
             "date_source": sources,
             "origin": [r.origin for r in raws],
+            "word_count": words,
         }
     )
     frame["ingested_at"] = pd.Timestamp(ingested_at or datetime.now(UTC)).floor("s")
@@ -154,9 +148,6 @@ def _neighbour_dates(raws: Sequence[RawArticle], published: Sequence[date | None
     return [None if pd.isna(d) else d for d in nearest]
 
 
-TAG_COLUMNS = ("countries", "countries_primary", "people", "organizations", "topics")
-
-
 def tag_copies(copies: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tag each distinct text once; returns (copies with tag columns, long-form mentions)."""
     texts = copies.drop_duplicates("article_id")
@@ -168,71 +159,18 @@ def tag_copies(copies: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tagged, mentions.loc[:, list(MENTION_COLUMNS)].reset_index(drop=True)
 
 
-def fold(copies: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """One row per distinct article (the most complete copy of each near-duplicate group),
-    and the duplicate_group of every distinct text."""
-    if copies.empty:
-        return enforce(copies.assign(duplicates=0, duplicate_group="", word_count=0)), {}
-    texts = copies.drop_duplicates("article_id").reset_index(drop=True)
-    labels = dedup.near_copy_groups(texts["body"].tolist())
-    group_of = dict(zip(texts["article_id"], texts["article_id"].to_numpy()[labels], strict=True))
-    frame = copies.assign(group=copies["article_id"].map(group_of))
-    frame["completeness"] = (
-        frame["published"].notna() * 1_000_000 + frame["body"].str.len() + frame["captions"].map(len) * 100
-    )
-    frame = frame.sort_values(["group", "completeness", "article_id"], ascending=[True, False, True])
-    best = frame.drop_duplicates("group").set_index("group")
-    best["duplicates"] = frame.groupby("group").size() - 1
-    best["duplicate_group"] = frame.groupby("group")["article_id"].min()
-    best = _fill_date_from_copies(best, frame)
-    best["word_count"] = [len(body.split()) if isinstance(body, str) else 0 for body in best["body"]]
-    groups = frame.drop_duplicates("article_id").set_index("article_id")["group"]
-    names = groups.map(best["duplicate_group"])
-    return enforce(best.reset_index(drop=True)), names.to_dict()
-
-
-def _fill_date_from_copies(best: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """An undated best copy takes the date one of its copies carries."""
-    dated = frame[frame["published"].notna()].drop_duplicates("group").set_index("group")
-    missing = best["published"].isna() & best.index.isin(dated.index)
-    if missing.any():
-        rows = best.index[missing]
-        best.loc[rows, "published"] = dated.loc[rows, "published"]
-        best.loc[rows, "date_source"] = dated.loc[rows, "date_source"]
-    return best
-
-
 def build_corpus(copies: pd.DataFrame, known: Corpus | None = None) -> Corpus:
-    """Fold new copies into what the store already knows; tags only the texts it has not seen."""
-    mentions = _empty_mentions()
-    if known is not None:
-        copies = copies[~copies["copy_key"].isin(known.copies["copy_key"])]
-        seen = copies["article_id"].isin(known.copies["article_id"])
-        reused = known.copies.drop_duplicates("article_id").loc[:, ["article_id", *TAG_COLUMNS]]
-        old_texts = copies[seen].merge(reused, on="article_id")
-        copies, mentions = copies[~seen], known.mentions
-    if len(copies):
-        copies, fresh_mentions = tag_copies(copies)
-        mentions = pd.concat([mentions, fresh_mentions], ignore_index=True)
-    else:
-        copies = copies.assign(**{c: pd.Series(dtype=object) for c in TAG_COLUMNS})
-    if known is not None:
-        copies = pd.concat([known.copies, old_texts, copies], ignore_index=True)
-    copies = copies.drop(columns=["duplicate_group"], errors="ignore").reset_index(drop=True)
-    articles, groups = fold(copies)
-    copies["duplicate_group"] = copies["article_id"].map(groups)
-    return Corpus(copies=copies, articles=articles, mentions=mentions)
+    """Fold copies (and what a known corpus holds) into articles, in memory.
 
-
-def _empty_mentions() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "article_id": pd.Series(dtype="str"),
-            "kind": pd.Series(dtype="str"),
-            "value": pd.Series(dtype="str"),
-            "count": pd.Series(dtype="int64"),
-        }
-    )
+    The same Builder the store uses, on an in-memory database: one definition of folding.
+    """
+    with duckdb.connect() as con:
+        builder = Builder(con)
+        if known is not None:
+            builder.add(known.copies)
+        builder.add(copies)
+        builder.finish()
+        return read_tables(con)
 
 
 def load_articles(

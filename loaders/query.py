@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from loaders.schema import ENTITY_KINDS
 from loaders.search import SearchQuery, parse_search
-from loaders.store import FACET_KINDS, StoreError, _check_schema, current_generation
+from loaders.store import FACET_KINDS, StoreError, check_schema, current_generation
 
 # Values shown per facet before the analyst asks for more.
 FACET_LIMIT = 12
@@ -111,7 +111,7 @@ class Store:
             raise StoreError(f"no store at {path}: run `python -m loaders ingest FILES --store {path}`")
         self.path = path
         self._con = duckdb.connect(str(generation / "corpus.duckdb"), read_only=True)
-        _check_schema(self._con)
+        check_schema(self._con)
         self._fulltext = generation / "fulltext.sqlite"
         meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
         self.version: str = meta["corpus_version"]
@@ -195,23 +195,22 @@ class Store:
         return f"a.idx IN (SELECT idx FROM entities WHERE value_id IN ({marks}){primary})"
 
     def _search_clause(self, cur: duckdb.DuckDBPyConnection, search: SearchQuery) -> str:
-        """Run the full-text part in SQLite and hand DuckDB the matching idx as a table."""
-        clauses = []
+        """Run the full-text part in SQLite and hand DuckDB the matching texts as a table.
+
+        A story matches when any of its texts (the article or a copy folded into it) matches.
+        """
         positive, excluded = search.positive_fts(), search.excluded_fts()
         if positive and excluded:
-            hits = self.search_ids(f"({positive}) NOT ({excluded})")
-            clauses.append("a.idx IN (SELECT idx FROM search_hits)")
+            hits, negate = self.search_ids(f"({positive}) NOT ({excluded})"), ""
         elif positive:
-            hits = self.search_ids(positive)
-            clauses.append("a.idx IN (SELECT idx FROM search_hits)")
+            hits, negate = self.search_ids(positive), ""
         else:
-            hits = self.search_ids(excluded or '""')
-            clauses.append("a.idx NOT IN (SELECT idx FROM search_hits)")
-        cur.register("search_hits", pa.table({"idx": pa.array(hits, type=pa.int32())}))
-        return " AND ".join(clauses)
+            hits, negate = self.search_ids(excluded or '""'), "NOT "
+        cur.register("search_hits", pa.table({"seq": pa.array(hits, type=pa.int32())}))
+        return f"a.idx {negate}IN (SELECT t.idx FROM text_index t SEMI JOIN search_hits h USING (seq))"
 
     def _search_ids(self, match: str) -> np.ndarray:
-        """Article idx matching an FTS5 expression built by loaders.search (never raw input)."""
+        """Text seqs matching an FTS5 expression built by loaders.search (never raw input)."""
         uri = f"{self._fulltext.as_uri()}?mode=ro"
         with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
             try:
@@ -305,7 +304,7 @@ class Store:
         }[measure]
         joins = ""
         if measure == "sources":
-            joins += " JOIN (SELECT DISTINCT duplicate_group, source FROM copies) c USING (duplicate_group)"
+            joins += " JOIN group_sources c USING (duplicate_group)"
         series = "'all'"
         split_params: list[object] = []
         kind = {"country": "country", "topic": "topic"}.get(split)
@@ -369,8 +368,9 @@ class Store:
             ).fetchall()[0]
             row["body"], row["captions"] = text[0], [str(c) for c in text[1] or []]
             copies = cur.execute(
-                "SELECT title, source, url, published, origin, article_id FROM copies"
-                " WHERE duplicate_group = ? ORDER BY published NULLS LAST, source",
+                "SELECT c.title, c.source, c.url, c.published, c.origin, c.article_id FROM copies c"
+                " JOIN text_index t USING (article_id)"
+                " WHERE t.duplicate_group = ? ORDER BY c.published NULLS LAST, c.source",
                 [row["duplicate_group"]],
             ).df()
             mentions = cur.execute(

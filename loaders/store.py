@@ -2,8 +2,9 @@
 
 Layout of a store folder:
     CURRENT                 name of the live generation, replaced atomically
-    gen-<version>/corpus.duckdb     articles, entities (long form), copies, mentions, meta
-    gen-<version>/fulltext.sqlite   FTS5 index over title, body and captions (rowid = idx)
+    gen-<version>/corpus.duckdb     copies, texts, mentions and the derived tables (loaders/build.py)
+    gen-<version>/fulltext.sqlite   FTS5 index over each distinct text (rowid = the text's seq)
+An ingest copies the live generation aside, appends only what is new and swaps it in.
 DuckDB answers the analytic queries (facets, timeline); SQLite FTS5 ships with Python and
 answers words, phrases, OR and exclusion, where DuckDB's own fts extension cannot be installed.
 """
@@ -11,69 +12,37 @@ answers words, phrases, OR and exclusion, where DuckDB's own fts extension canno
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
-import sqlite3
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
-from loaders.pipeline import TAG_COLUMNS, Corpus, _empty_mentions
-from loaders.schema import COLUMNS, ENTITY_KINDS, WEAK_DATE_SOURCES, enforce
+from loaders.build import SCHEMA_VERSION, TAG_COLUMNS, Added, Builder, Corpus, StoreError, open_fulltext
+from loaders.schema import ENTITY_KINDS, enforce
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "StoreError", "append_copies", "read_corpus", "write_store"]
+
 # The store the app and the CLI use unless told otherwise (environment variable or --store).
 STORE_ENV = "COVERAGE_STORE"
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / ".store" / "corpus"
 # Generations kept after a swap, so a reader that just read CURRENT can still open its files.
 KEEP_GENERATIONS = 2
-# Rows handed to SQLite per executemany call while building the full-text index.
-FTS_BATCH = 5_000
 # Facet kinds: the entity kinds plus the publisher, which facets the same way.
 FACET_KINDS = (*ENTITY_KINDS, "source")
-
-LIST = pa.list_(pa.string())
-COPY_SCHEMA = pa.schema(
-    [
-        ("copy_key", pa.string()),
-        ("article_id", pa.string()),
-        ("title", pa.string()),
-        ("body", pa.string()),
-        ("captions", LIST),
-        ("credit", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("published", pa.timestamp("s")),
-        ("date_source", pa.string()),
-        ("origin", pa.string()),
-        ("ingested_at", pa.timestamp("s", tz="UTC")),
-        *[(name, LIST) for name in TAG_COLUMNS],
-        ("duplicate_group", pa.string()),
-    ]
-)
-
-
-class StoreError(Exception):
-    """A store that cannot be opened: missing, half-built, or from another schema version."""
+# DuckDB may spill to disk beyond this while deriving tables: ingest memory stays bounded.
+BUILD_MEMORY_LIMIT = os.environ.get("COVERAGE_BUILD_MEMORY", "4GB")
+DATABASE = "corpus.duckdb"
+FULLTEXT = "fulltext.sqlite"
 
 
 def default_store() -> Path:
     """The store path from the environment, else the project's default."""
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
-
-
-def corpus_version(copies: pd.DataFrame) -> str:
-    """A short content hash of the corpus: it changes when any copy is added."""
-    digest = hashlib.blake2b(digest_size=6)
-    for key in sorted(copies["copy_key"]):
-        digest.update(key.encode("ascii"))
-    return digest.hexdigest()
 
 
 def current_generation(store: Path) -> Path | None:
@@ -86,17 +55,30 @@ def current_generation(store: Path) -> Path | None:
 
 
 def write_store(corpus: Corpus, store: Path) -> str:
-    """Write the corpus as the store's new generation and swap it in; returns its version."""
+    """Add an in-memory corpus's copies to the store as a new generation; returns its version."""
+    return append_copies(store, [corpus.copies])[0]
+
+
+def append_copies(store: Path, batches: Iterable[pd.DataFrame]) -> tuple[str, Added]:
+    """Append batches of copies (loaders.pipeline.copies_from_raw) as the store's next generation.
+
+    The live generation is copied aside and grown there; CURRENT is swapped only once the new
+    one is complete, so a failure or a kill at any point leaves the store as it was.
+    Returns the version now live and what was added.
+    """
     store.mkdir(parents=True, exist_ok=True)
-    version = corpus_version(corpus.copies)
-    target = store / f"gen-{version}"
     _remove_crashed_builds(store)
-    if current_generation(store) == target:
-        return version
+    live = current_generation(store)
     building = store / f".building-{uuid.uuid4().hex}"
     building.mkdir()
     try:
-        _build(corpus, building, version)
+        if live is not None:
+            shutil.copyfile(live / DATABASE, building / DATABASE)
+            shutil.copyfile(live / FULLTEXT, building / FULLTEXT)
+        version, added = _grow(building, batches, fresh=live is None)
+        if live is not None and added.copies == 0:
+            return live.name.removeprefix("gen-"), added
+        target = store / f"gen-{version}"
         if target.exists():
             shutil.rmtree(target)
         building.rename(target)
@@ -104,7 +86,30 @@ def write_store(corpus: Corpus, store: Path) -> str:
         shutil.rmtree(building, ignore_errors=True)
     _point_to(store, target.name)
     _prune(store, keep=target.name)
-    return version
+    return version, added
+
+
+def _grow(folder: Path, batches: Iterable[pd.DataFrame], *, fresh: bool) -> tuple[str, Added]:
+    """Append every batch inside folder and derive the page's tables."""
+    (folder / "spill").mkdir()
+    config = {"memory_limit": BUILD_MEMORY_LIMIT, "temp_directory": str(folder / "spill")}
+    with (
+        contextlib.closing(duckdb.connect(str(folder / DATABASE), config=config)) as con,
+        contextlib.closing(open_fulltext(str(folder / FULLTEXT))) as fulltext,
+    ):
+        builder = Builder(con, fulltext)
+        for batch in batches:
+            builder.add(batch)
+        if builder.added.copies == 0 and not fresh:
+            return "", builder.added
+        version = builder.finish()
+        fulltext.commit()
+        if fresh:  # one compact index to start with; later ingests leave merging to FTS5
+            fulltext.execute("INSERT INTO fulltext(fulltext) VALUES ('optimize')")
+            fulltext.commit()
+        con.execute("CHECKPOINT")
+    shutil.rmtree(folder / "spill", ignore_errors=True)
+    return version, builder.added
 
 
 def _point_to(store: Path, name: str) -> None:
@@ -130,144 +135,6 @@ def _prune(store: Path, keep: str) -> None:
         shutil.rmtree(generation, ignore_errors=True)
 
 
-def _build(corpus: Corpus, folder: Path, version: str) -> None:
-    """Write every table of one generation into folder."""
-    articles = _ordered(corpus.articles)
-    with contextlib.closing(duckdb.connect(str(folder / "corpus.duckdb"))) as con:
-        con.register("copies_arrow", _copies_arrow(corpus.copies))
-        con.execute("CREATE TABLE copies AS SELECT * FROM copies_arrow")
-        con.register("mentions_df", corpus.mentions.astype({"count": "int64"}))
-        con.execute("CREATE TABLE mentions AS SELECT * FROM mentions_df")
-        con.register("articles_arrow", _articles_arrow(articles))
-        con.execute(
-            "CREATE TABLE articles AS SELECT *, date_source IN (SELECT unnest(?)) AS weak_date"
-            " FROM articles_arrow ORDER BY idx",
-            [list(WEAK_DATE_SOURCES)],
-        )
-        _write_entities(con, articles, corpus.mentions)
-        _write_meta(con, version, len(articles), len(corpus.copies))
-        con.execute("CHECKPOINT")
-    _write_fulltext(folder / "fulltext.sqlite", articles)
-
-
-def _ordered(articles: pd.DataFrame) -> pd.DataFrame:
-    """Articles newest first with a dense integer idx: the key every index shares."""
-    ordered = articles.sort_values(
-        ["published", "article_id"], ascending=[False, True], na_position="last"
-    ).reset_index(drop=True)
-    return ordered.assign(idx=range(len(ordered)))
-
-
-def _copies_arrow(copies: pd.DataFrame) -> pa.Table:
-    frame = copies.loc[:, COPY_SCHEMA.names].copy()
-    for name in ("captions", *TAG_COLUMNS):
-        frame[name] = frame[name].map(list)
-    return pa.Table.from_pandas(frame, schema=COPY_SCHEMA, preserve_index=False)
-
-
-def _articles_arrow(articles: pd.DataFrame) -> pa.Table:
-    """The article table minus body and captions, which the store reads from copies."""
-    keep = [c for c in COLUMNS if c not in ("body", "captions")]
-    frame = articles.loc[:, ["idx", *keep]].copy()
-    fields = [("idx", pa.int32())]
-    for name in keep:
-        fields.append((name, _arrow_type(name)))
-    return pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
-
-
-def _arrow_type(name: str) -> pa.DataType:
-    dtype = COLUMNS[name]
-    if dtype == "object":
-        return LIST
-    if dtype == "int64":
-        return pa.int64()
-    if name == "published":
-        return pa.timestamp("s")
-    if name == "ingested_at":
-        return pa.timestamp("s", tz="UTC")
-    return pa.string()
-
-
-def _write_entities(con: duckdb.DuckDBPyConnection, articles: pd.DataFrame, mentions: pd.DataFrame) -> None:
-    """Long-form entity table with dictionary-coded values: facets become integer group-bys.
-
-    Values of one kind get a contiguous id range, so "all countries" is a BETWEEN.
-    """
-    ids = articles[["idx", "article_id"]]
-    rows = mentions.merge(ids, on="article_id")[["idx", "article_id", "kind", "value", "count"]]
-    primary = articles[["idx", "countries_primary"]].explode("countries_primary").dropna()
-    primary = set(zip(primary["idx"], primary["countries_primary"], strict=True))
-    rows["is_primary"] = [
-        kind == "country" and (i, v) in primary
-        for i, kind, v in zip(rows["idx"], rows["kind"], rows["value"], strict=True)
-    ]
-    sources = articles.loc[articles["source"].notna(), ["idx", "article_id", "source"]]
-    rows = pd.concat(
-        [
-            rows,
-            sources.rename(columns={"source": "value"}).assign(kind="source", count=1, is_primary=False),
-        ],
-        ignore_index=True,
-    )
-    con.register("entity_rows", rows.astype({"idx": "int32", "count": "int32"}))
-    con.execute(
-        """
-        CREATE TABLE entity_values AS
-        SELECT (row_number() OVER (ORDER BY kind, value) - 1)::INTEGER AS value_id, kind, value,
-               count(*) AS articles
-        FROM entity_rows GROUP BY kind, value
-        """
-    )
-    con.execute(
-        """
-        CREATE TABLE entities AS
-        SELECT r.idx::INTEGER AS idx, v.value_id, r.count::INTEGER AS mentions, r.is_primary
-        FROM entity_rows r JOIN entity_values v USING (kind, value)
-        ORDER BY v.value_id, r.idx
-        """
-    )
-
-
-def _write_meta(con: duckdb.DuckDBPyConnection, version: str, articles: int, copies: int) -> None:
-    built = datetime.now(UTC).isoformat(timespec="seconds")
-    meta = {
-        "schema_version": str(SCHEMA_VERSION),
-        "corpus_version": version,
-        "built_at": built,
-        "articles": str(articles),
-        "copies": str(copies),
-    }
-    con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
-    con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-
-
-def _write_fulltext(path: Path, articles: pd.DataFrame) -> None:
-    """Contentless FTS5 index (the text lives in DuckDB); rowid is the article idx."""
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        db.execute(
-            "CREATE VIRTUAL TABLE fulltext USING fts5("
-            "title, body, captions, content='', tokenize='unicode61 remove_diacritics 2')"
-        )
-        rows = zip(
-            articles["idx"].tolist(),
-            articles["title"].tolist(),
-            articles["body"].tolist(),
-            articles["captions"].map("\n".join).tolist(),
-            strict=True,
-        )
-        batch: list[tuple[int, str, str, str]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= FTS_BATCH:
-                db.executemany("INSERT INTO fulltext(rowid, title, body, captions) VALUES (?,?,?,?)", batch)
-                batch.clear()
-        db.executemany("INSERT INTO fulltext(rowid, title, body, captions) VALUES (?,?,?,?)", batch)
-        db.execute("INSERT INTO fulltext(fulltext) VALUES ('optimize')")
-        db.commit()
-
-
 @dataclass
 class StoreInfo:
     """What a person checking a store wants to know."""
@@ -279,32 +146,44 @@ class StoreInfo:
 
 
 def read_corpus(store: Path) -> Corpus | None:
-    """Everything a store holds, to fold new files into it; None for a store never written."""
+    """Everything a store holds, in memory; None for a store never written."""
     generation = current_generation(store)
     if generation is None:
         return None
-    with contextlib.closing(duckdb.connect(str(generation / "corpus.duckdb"), read_only=True)) as con:
-        _check_schema(con)
-        copies = con.sql("SELECT * FROM copies").to_arrow_table().to_pandas()
-        mentions = con.sql("SELECT * FROM mentions").df()
-        article_rows = (
-            con.sql(
-                "SELECT a.* EXCLUDE (idx, weak_date), c.body, c.captions FROM articles a"
-                " JOIN (SELECT DISTINCT ON (article_id) article_id, body, captions FROM copies) c"
-                " USING (article_id) ORDER BY a.idx"
-            )
-            .to_arrow_table()
-            .to_pandas()
+    with contextlib.closing(duckdb.connect(str(generation / DATABASE), read_only=True)) as con:
+        check_schema(con)
+        return read_tables(con)
+
+
+def read_tables(con: duckdb.DuckDBPyConnection) -> Corpus:
+    """The corpus in a built database: copies with their tags, folded articles, mentions."""
+    tags = ", ".join(f"t.{name}" for name in TAG_COLUMNS)
+    copies = (
+        con.sql(
+            f"SELECT c.*, {tags}, i.duplicate_group FROM copies c"
+            " JOIN texts t USING (article_id) JOIN text_index i USING (article_id) ORDER BY c.copy_key"
         )
+        .to_arrow_table()
+        .to_pandas()
+    )
+    mentions = con.sql("SELECT * FROM mentions ORDER BY article_id, kind, count DESC, value").df()
+    articles = (
+        con.sql(
+            "SELECT a.* EXCLUDE (idx, weak_date), c.body, c.captions FROM articles a"
+            " JOIN (SELECT DISTINCT ON (article_id) article_id, body, captions FROM copies) c"
+            " USING (article_id) ORDER BY a.idx"
+        )
+        .to_arrow_table()
+        .to_pandas()
+    )
     for name in ("captions", *TAG_COLUMNS):
         copies[name] = copies[name].map(lambda v: list(v) if v is not None else [])
-    if mentions.empty:
-        mentions = _empty_mentions()
     copies["published"] = copies["published"].astype("datetime64[s]")
-    return Corpus(copies=copies, articles=enforce(article_rows), mentions=mentions)
+    return Corpus(copies=copies, articles=enforce(articles), mentions=mentions.astype({"count": "int64"}))
 
 
-def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
+def check_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a database written by another schema version."""
     rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
     row = rows[0] if rows else None
     if row is None or int(row[0]) != SCHEMA_VERSION:

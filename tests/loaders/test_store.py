@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from loaders import store as store_module
+from loaders import build
+from loaders import ingest as ingest_module
 from loaders.ingest import ingest
 from loaders.pipeline import build_corpus, copies_from_raw
 from loaders.query import Filters, Store
-from loaders.store import current_generation, read_corpus, write_store
+from loaders.store import append_copies, current_generation, read_corpus, write_store
 from tests.conftest import fixture_articles
 
 DUMP = """Envoys Meet in Muscat to Discuss Shipping Lanes
@@ -64,7 +67,7 @@ def test_crash_mid_build_leaves_previous_store(tmp_path: Path, monkeypatch: pyte
     def explode(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_module, "_write_fulltext", explode)
+    monkeypatch.setattr(build.Builder, "finish", explode)
     (tmp_path / "b.txt").write_text(DUMP.replace("Muscat", "Doha"), encoding="utf-8")
     with pytest.raises(OSError):
         ingest([tmp_path / "b.txt"], tmp_path / "s")
@@ -107,3 +110,61 @@ def test_facets_timeline_results_article(fixture_store: Path) -> None:
     folded = store.results(Filters(countries=("LBN",)))
     assert int(folded["duplicates"].iloc[0]) == 1
     assert len(store.article(folded["article_id"].iloc[0]).copies) == 2
+
+
+LONGER = DUMP + "".join(
+    f"\nDelegation number {n} brought a written proposal on convoy escorts and insurance rates.\n"
+    for n in range(4)
+)
+
+
+def _near_copy(dump: str) -> str:
+    return dump + "\nThe envoys are expected to meet again next month in the same city, officials said.\n"
+
+
+@pytest.mark.parametrize("split", [1, 3, 5])
+def test_growing_in_steps_equals_one_build(tmp_path: Path, split: int) -> None:
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    copies = copies_from_raw(fixture_articles(), ingested_at=when)
+    append_copies(tmp_path / "whole", [copies])
+    append_copies(tmp_path / "steps", [copies.iloc[:split]])
+    append_copies(tmp_path / "steps", [copies.iloc[split:]])
+    whole, steps = read_corpus(tmp_path / "whole"), read_corpus(tmp_path / "steps")
+    assert whole is not None and steps is not None
+    pd.testing.assert_frame_equal(
+        whole.articles.sort_values("article_id", ignore_index=True),
+        steps.articles.sort_values("article_id", ignore_index=True),
+    )
+    assert Store(tmp_path / "whole").version == Store(tmp_path / "steps").version
+
+
+def test_near_copy_in_a_later_ingest_folds_in(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(LONGER, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(_near_copy(LONGER), encoding="utf-8")
+    ingest([tmp_path / "a.txt"], tmp_path / "s")
+    report = ingest([tmp_path / "b.txt"], tmp_path / "s")
+    assert report.new_copies == 1
+    assert report.articles_after == 1 and report.duplicates_folded == 1
+    store = Store(tmp_path / "s")
+    # Either text finds the story: the folded copy is searchable too.
+    assert store.summary(Filters(search="expected")).articles == 1
+
+
+def test_ingest_appends_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in range(4):
+        text = DUMP.replace("Muscat", f"Muscat{number}").replace("shipping", f"shipping lane {number}")
+        (tmp_path / f"{number}.txt").write_text(text, encoding="utf-8")
+    whole = ingest([tmp_path], tmp_path / "whole")
+    seen: list[int] = []
+    original = build.Builder.add
+
+    def spy(self: build.Builder, copies: pd.DataFrame) -> build.Added:
+        seen.append(len(copies))
+        return original(self, copies)
+
+    monkeypatch.setattr(ingest_module, "BATCH_ARTICLES", 1)
+    monkeypatch.setattr(build.Builder, "add", spy)
+    batched = ingest([tmp_path], tmp_path / "batched")
+    assert seen == [1, 1, 1, 1]
+    assert batched.articles_after == whole.articles_after == 4
+    assert batched.version == whole.version

@@ -1,0 +1,369 @@
+"""Grow a corpus database batch by batch, then derive the tables the page reads.
+
+Ingest appends what is new (copies, distinct texts with their tags, entity mentions, evidence
+sentences, full-text rows) and never rewrites what a store already holds. The folded article
+table, the near-copy groups and the facet index are derived afterwards in SQL over the whole
+corpus: DuckDB does that out of core, so memory follows the batch, not the archive.
+
+Tables (DuckDB):
+    copies      one row per distinct copy (file row, source, url) with its text and date
+    texts       one row per distinct text: seq (its full-text rowid), tags, word count
+    mentions    long-form entity mentions per text: article_id, kind, value, count
+    sentences   (seq, h): hashes of each text's evidence sentences, for near-copy grouping
+  derived by finish():
+    articles      one row per folded article, newest first, idx dense from 0
+    text_index    seq -> article_id, duplicate_group, idx of the article its group folded into
+    entity_values, entities   dictionary-coded facet index; meta
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+
+from loaders import dedup
+from loaders.entities import tag_articles
+from loaders.schema import COLUMNS, WEAK_DATE_SOURCES
+
+SCHEMA_VERSION = 2
+TAG_COLUMNS = ("countries", "countries_primary", "people", "organizations", "topics")
+# The hash of evidence sentences is polars' own: a store remembers which polars made it.
+SENTENCE_HASH = f"polars-{pl.__version__}"
+# Rows handed to SQLite per executemany call while filling the full-text index.
+FTS_BATCH = 5_000
+
+LIST = pa.list_(pa.string())
+COPY_SCHEMA = pa.schema(
+    [
+        ("copy_key", pa.string()),
+        ("article_id", pa.string()),
+        ("title", pa.string()),
+        ("body", pa.string()),
+        ("captions", LIST),
+        ("credit", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("published", pa.timestamp("s")),
+        ("date_source", pa.string()),
+        ("origin", pa.string()),
+        ("ingested_at", pa.timestamp("s", tz="UTC")),
+        ("word_count", pa.int32()),
+    ]
+)
+TEXT_SCHEMA = pa.schema(
+    [
+        ("seq", pa.int32()),
+        ("article_id", pa.string()),
+        ("word_count", pa.int32()),
+        *[(name, LIST) for name in TAG_COLUMNS],
+    ]
+)
+
+_CREATE = [
+    "CREATE TABLE IF NOT EXISTS copies ("
+    " copy_key VARCHAR, article_id VARCHAR, title VARCHAR, body VARCHAR, captions VARCHAR[],"
+    " credit VARCHAR, source VARCHAR, url VARCHAR, published TIMESTAMP_S, date_source VARCHAR,"
+    " origin VARCHAR, ingested_at TIMESTAMPTZ, word_count INTEGER)",
+    "CREATE TABLE IF NOT EXISTS texts ("
+    " seq INTEGER, article_id VARCHAR, word_count INTEGER, countries VARCHAR[],"
+    " countries_primary VARCHAR[], people VARCHAR[], organizations VARCHAR[], topics VARCHAR[])",
+    "CREATE TABLE IF NOT EXISTS mentions (article_id VARCHAR, kind VARCHAR, value VARCHAR, count BIGINT)",
+    "CREATE TABLE IF NOT EXISTS sentences (seq INTEGER, h UBIGINT)",
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+]
+
+
+@dataclass
+class Corpus:
+    """A corpus in memory: every copy seen, the folded article table, the entity mentions."""
+
+    copies: pd.DataFrame  # one row per distinct copy (file, row, source, url), with its tags
+    articles: pd.DataFrame  # one row per distinct article, the schema of loaders/schema.py
+    mentions: pd.DataFrame  # long form for every distinct text: article_id, kind, value, count
+
+
+class StoreError(Exception):
+    """A store that cannot be opened: missing, half-built, or from another schema version."""
+
+
+@dataclass
+class Added:
+    """What one batch added."""
+
+    copies: int = 0
+    texts: int = 0
+
+
+def open_fulltext(path: str) -> sqlite3.Connection:
+    """The contentless FTS5 index (the text lives in DuckDB); rowid is a text's seq."""
+    db = sqlite3.connect(path)
+    # A build writes into a private folder that is thrown away on failure: no journal needed.
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5("
+        "title, body, captions, content='', tokenize='unicode61 remove_diacritics 2')"
+    )
+    return db
+
+
+class Builder:
+    """Appends batches of copies to a corpus database and derives the page's tables."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, fulltext: sqlite3.Connection | None = None) -> None:
+        self.con = con
+        self.fulltext = fulltext
+        for statement in _CREATE:
+            con.execute(statement)
+        self._check_compatible()
+        self.added = Added()
+
+    def _check_compatible(self) -> None:
+        meta = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+        if not meta:
+            return
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            found = meta.get("schema_version", "none")
+            raise StoreError(f"store schema version {found}, this program writes {SCHEMA_VERSION}: re-ingest")
+        if meta.get("sentence_hash") != SENTENCE_HASH:
+            # Old hashes would never meet new ones: near copies across ingests would be missed.
+            self._rehash_sentences()
+
+    def add(self, copies: pd.DataFrame) -> Added:
+        """Append the copies the database lacks; tag and index only texts it has not seen."""
+        con = self.con
+        con.register("batch_copies", _copies_arrow(copies))
+        try:
+            fresh = con.sql(
+                "SELECT * FROM batch_copies b WHERE NOT EXISTS"
+                " (SELECT 1 FROM copies c WHERE c.copy_key = b.copy_key)"
+                " QUALIFY row_number() OVER (PARTITION BY copy_key) = 1"
+            ).to_arrow_table()
+        finally:
+            con.unregister("batch_copies")
+        if fresh.num_rows == 0:
+            return Added()
+        con.register("fresh_copies", fresh)
+        try:
+            con.execute("INSERT INTO copies SELECT * FROM fresh_copies")
+            known = con.execute(
+                "SELECT DISTINCT article_id FROM fresh_copies SEMI JOIN texts USING (article_id)"
+            ).fetchnumpy()["article_id"]
+        finally:
+            con.unregister("fresh_copies")
+        texts = (
+            pl.from_arrow(fresh.select(["article_id", "title", "body", "captions", "word_count"]))
+            .join(
+                pl.DataFrame({"article_id": pl.Series(known, dtype=pl.String)}), on="article_id", how="anti"
+            )
+            .unique("article_id", keep="first", maintain_order=True)
+        )
+        self._add_texts(texts)  # type: ignore[arg-type]
+        added = Added(copies=fresh.num_rows, texts=texts.height)
+        self.added.copies += added.copies
+        self.added.texts += added.texts
+        return added
+
+    def _add_texts(self, texts: pl.DataFrame) -> None:
+        if texts.height == 0:
+            return
+        start = self.con.execute("SELECT coalesce(max(seq) + 1, 0) FROM texts").fetchall()[0][0]
+        seq = pl.int_range(start, start + texts.height, dtype=pl.Int32, eager=True)
+        titles, bodies = texts["title"].to_list(), texts["body"]
+        captions = [c or [] for c in texts["captions"].to_list()]
+        tags = tag_articles(titles, bodies.to_list(), captions)
+        table = pa.table(
+            {
+                "seq": seq.to_arrow(),
+                "article_id": texts["article_id"].to_arrow(),
+                "word_count": texts["word_count"].cast(pl.Int32).to_arrow(),
+                **{name: pa.array(getattr(tags, name), type=LIST) for name in TAG_COLUMNS},
+            },
+            schema=TEXT_SCHEMA,
+        )
+        ids = texts["article_id"].to_numpy()
+        mentions = tags.mentions.assign(article_id=ids[tags.mentions["position"].to_numpy()])
+        sentences = dedup.sentence_hashes(bodies).with_columns(
+            (pl.col("pos").cast(pl.Int32) + start).alias("seq")
+        )
+        con = self.con
+        con.register("new_texts", table)
+        con.register("new_mentions", mentions.loc[:, ["article_id", "kind", "value", "count"]])
+        con.register("new_sentences", sentences.select("seq", "h").to_arrow())
+        try:
+            con.execute("INSERT INTO texts SELECT * FROM new_texts")
+            con.execute("INSERT INTO mentions SELECT * FROM new_mentions")
+            con.execute("INSERT INTO sentences SELECT * FROM new_sentences")
+        finally:
+            for name in ("new_texts", "new_mentions", "new_sentences"):
+                con.unregister(name)
+        if self.fulltext is not None:
+            self._index(seq.to_list(), titles, bodies.to_list(), captions)
+
+    def _index(
+        self, seqs: list[int], titles: list[str], bodies: list[str], captions: list[list[str]]
+    ) -> None:
+        assert self.fulltext is not None
+        rows = list(zip(seqs, titles, bodies, ["\n".join(c) for c in captions], strict=True))
+        for start in range(0, len(rows), FTS_BATCH):
+            self.fulltext.executemany(
+                "INSERT INTO fulltext(rowid, title, body, captions) VALUES (?,?,?,?)",
+                rows[start : start + FTS_BATCH],
+            )
+
+    def _rehash_sentences(self) -> None:
+        """Hash every stored text's sentences again with this program's hash."""
+        self.con.execute("DELETE FROM sentences")
+        reader = self.con.sql(
+            "SELECT t.seq, c.body FROM texts t JOIN"
+            " (SELECT DISTINCT ON (article_id) article_id, body FROM copies) c USING (article_id)"
+        ).to_arrow_reader(batch_size=50_000)
+        for batch in reader:
+            frame = pl.from_arrow(batch)
+            hashes = dedup.sentence_hashes(frame["body"])  # type: ignore[index]
+            seqs = frame["seq"].gather(hashes["pos"])  # type: ignore[index]
+            self.con.register("rehashed", pa.table({"seq": seqs.to_arrow(), "h": hashes["h"].to_arrow()}))
+            self.con.execute("INSERT INTO sentences SELECT * FROM rehashed")
+            self.con.unregister("rehashed")
+
+    # --- derived tables -------------------------------------------------------------------
+
+    def finish(self) -> str:
+        """Fold near copies, order the articles, build the facet index; returns the version."""
+        con = self.con
+        self._groups()
+        con.execute(_ARTICLES_SQL, [list(WEAK_DATE_SOURCES)])
+        con.execute(
+            "CREATE OR REPLACE TABLE text_index AS"
+            " SELECT t.seq, t.article_id, a.duplicate_group, a.idx"
+            " FROM texts t LEFT JOIN groups g USING (seq) JOIN articles_by_group a"
+            " ON a.grp = coalesce(g.grp, t.seq) ORDER BY t.seq"
+        )
+        columns = ", ".join(["idx", *[c for c in COLUMNS if c not in ("body", "captions")], "weak_date"])
+        con.execute(
+            f"CREATE OR REPLACE TABLE articles AS SELECT {columns} FROM articles_by_group ORDER BY idx"
+        )
+        # Sources per story, for the timeline's "sources" measure.
+        con.execute(
+            "CREATE OR REPLACE TABLE group_sources AS SELECT DISTINCT i.duplicate_group, c.source"
+            " FROM copies c JOIN text_index i USING (article_id) WHERE c.source IS NOT NULL"
+        )
+        con.execute("DROP TABLE articles_by_group")
+        con.execute("DROP TABLE groups")
+        _facet_index(con)
+        version = self.version()
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM copies)"
+        ).fetchall()[0]
+        meta = {
+            "schema_version": str(SCHEMA_VERSION),
+            "sentence_hash": SENTENCE_HASH,
+            "corpus_version": version,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "articles": str(counts[0]),
+            "copies": str(counts[1]),
+        }
+        con.execute("DELETE FROM meta")
+        con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        return version
+
+    def version(self) -> str:
+        """A short content hash of the corpus: it changes when any copy is added."""
+        row = self.con.execute(
+            "SELECT md5(string_agg(copy_key, '' ORDER BY copy_key)) FROM copies"
+        ).fetchall()[0]
+        return (row[0] or "empty")[:12]
+
+    def _groups(self) -> None:
+        """groups(seq, grp): texts that share most of their evidence sentences, by the smallest seq."""
+        seqs, roots = dedup.components(*dedup.near_copy_pairs(self.con))
+        rows = pa.table({"seq": pa.array(seqs, pa.int32()), "grp": pa.array(roots, pa.int32())})
+        self.con.register("group_rows", rows)
+        self.con.execute("CREATE OR REPLACE TABLE groups AS SELECT * FROM group_rows")
+        self.con.unregister("group_rows")
+
+
+# One row per group: its most complete copy (dated, longest, most captions), the number of
+# copies folded into it, and the smallest article_id as the group's stable name.
+_ARTICLES_SQL = """
+CREATE OR REPLACE TABLE articles_by_group AS
+WITH copy_rows AS (
+    SELECT c.* EXCLUDE (body, captions, word_count), coalesce(g.grp, t.seq) AS grp, t.word_count,
+           t.countries, t.countries_primary, t.people, t.organizations, t.topics,
+           (c.published IS NOT NULL)::BIGINT * 1000000 + length(c.body) + len(c.captions) * 100
+               AS completeness
+    FROM copies c JOIN texts t USING (article_id) LEFT JOIN groups g ON g.seq = t.seq
+),
+per_group AS (
+    SELECT grp, count(*) - 1 AS duplicates, min(article_id) AS duplicate_group,
+           first(published ORDER BY completeness DESC, article_id) FILTER (published IS NOT NULL)
+               AS any_date,
+           first(date_source ORDER BY completeness DESC, article_id) FILTER (published IS NOT NULL)
+               AS any_date_source
+    FROM copy_rows GROUP BY grp
+),
+best AS (
+    SELECT * FROM copy_rows
+    QUALIFY row_number() OVER (PARTITION BY grp ORDER BY completeness DESC, article_id) = 1
+)
+SELECT (row_number() OVER (ORDER BY coalesce(b.published, p.any_date) DESC NULLS LAST, b.article_id)
+        - 1)::INTEGER AS idx,
+       b.grp, b.article_id, b.title, b.credit, b.source, b.url,
+       coalesce(b.published, p.any_date) AS published,
+       CASE WHEN b.published IS NULL AND p.any_date IS NOT NULL THEN p.any_date_source
+            ELSE b.date_source END AS date_source,
+       b.countries, b.countries_primary, b.people, b.organizations, b.topics,
+       b.word_count::BIGINT AS word_count, p.duplicate_group, p.duplicates::BIGINT AS duplicates,
+       b.ingested_at,
+       (CASE WHEN b.published IS NULL AND p.any_date IS NOT NULL THEN p.any_date_source
+             ELSE b.date_source END) IN (SELECT unnest(?)) AS weak_date
+FROM best b JOIN per_group p USING (grp)
+"""
+
+
+def _facet_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Long-form entity table with dictionary-coded values: facets become integer group-bys.
+
+    Values of one kind get a contiguous id range, so "all countries" is a BETWEEN.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE entity_rows AS
+        SELECT a.idx, m.kind, m.value, m.count,
+               m.kind = 'country' AND list_contains(a.countries_primary, m.value) AS is_primary
+        FROM mentions m JOIN articles a USING (article_id)
+        UNION ALL
+        SELECT idx, 'source', source, 1, FALSE FROM articles WHERE source IS NOT NULL
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE entity_values AS
+        SELECT (row_number() OVER (ORDER BY kind, value) - 1)::INTEGER AS value_id, kind, value,
+               count(*) AS articles
+        FROM entity_rows GROUP BY kind, value
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE entities AS
+        SELECT r.idx::INTEGER AS idx, v.value_id, r.count::INTEGER AS mentions, r.is_primary
+        FROM entity_rows r JOIN entity_values v USING (kind, value)
+        ORDER BY v.value_id, r.idx
+        """
+    )
+    con.execute("DROP TABLE entity_rows")
+
+
+def _copies_arrow(copies: pd.DataFrame) -> pa.Table:
+    if "word_count" not in copies.columns:  # copies made before word counts travelled with them
+        copies = copies.assign(word_count=dedup.text_keys(copies["title"], copies["body"])[1])
+    frame = copies.loc[:, COPY_SCHEMA.names]
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return table.cast(COPY_SCHEMA) if table.schema != COPY_SCHEMA else table
