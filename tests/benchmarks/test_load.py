@@ -1,0 +1,98 @@
+"""The load harness against a real server: a few analysts on a small store, no timings judged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import load
+
+ARTICLES, CLIENTS, SECONDS, THINK_S, RAMP_S = 300, 3, 8.0, 0.2, 1.0
+
+
+@pytest.fixture(scope="module")
+def phase(tmp_path_factory: pytest.TempPathFactory) -> load.Phase:
+    scratch = tmp_path_factory.mktemp("load")
+    store = load.store_for(ARTICLES, scratch, log=lambda _: None)
+    return load.run_phase(store, CLIENTS, SECONDS, THINK_S, scratch / "logs", ramp_s=RAMP_S)
+
+
+def test_no_errors_and_every_page_as_expected(phase: load.Phase) -> None:
+    assert phase.errors == []
+    assert phase.failed_checks == []
+    assert all(i.seconds is not None and i.seconds > 0 for i in phase.interactions)
+
+
+def test_every_analyst_loads_the_page_then_narrows_it_by_country(phase: load.Phase) -> None:
+    for client in range(CLIENTS):
+        mine = [i for i in phase.interactions if i.client == client]
+        assert mine[0].step == "page_load"
+        total = mine[0].articles
+        assert total is not None and 0 < total <= ARTICLES
+        countries = [i for i in mine if i.step == "country"]
+        assert countries, f"analyst {client} never picked a country"
+        # A country chip narrows the whole corpus: fewer articles, but some.
+        assert all(0 < (i.articles or 0) < total for i in countries)
+
+
+def test_clear_all_brings_back_the_whole_corpus(phase: load.Phase) -> None:
+    totals = {i.articles for i in phase.interactions if i.step == "page_load"}
+    cleared = [i for i in phase.interactions if i.step == "clear_all"]
+    assert len(totals) == 1
+    assert cleared, "no analyst finished a round"
+    assert {i.articles for i in cleared} == totals
+
+
+def test_memory_is_sampled_while_the_analysts_work(phase: load.Phase) -> None:
+    assert len(phase.rss_samples_mb) >= SECONDS / load.RSS_SAMPLE_S / 2
+    assert phase.peak_rss_mb > phase.rss_idle_mb > 0
+    assert phase.server_cpu_s > 0
+
+
+def test_the_report_names_every_step_and_figure(phase: load.Phase) -> None:
+    report = load.Report(ARTICLES, ARTICLES, SECONDS, THINK_S, "now", "1 / 1 / 1", "1 / 1 / 1", [phase])
+    text = load.render(report)
+    for step in ("page_load", *load.STEPS):
+        assert f"| {step} |" in text
+    assert "median ms" in text and "server RSS peak MB" in text
+
+
+@pytest.mark.parametrize(
+    ("values", "share", "expected"),
+    [
+        ([1.0], 0.95, 1000.0),
+        ([0.1 * n for n in range(1, 21)], 0.95, 1900.0),
+        ([0.1 * n for n in range(1, 21)], 0.5, 1000.0),
+        ([0.3, 0.1, 0.2], 1.0, 300.0),
+    ],
+)
+def test_percentile_is_the_nearest_rank(values: list[float], share: float, expected: float) -> None:
+    assert load.percentile_ms(values, share) == pytest.approx(expected)
+
+
+def test_a_broken_page_is_an_error_not_a_crash() -> None:
+    page = load.Page()
+    msg = load.ForwardMsg()
+    msg.delta.new_element.exception.type = "ImportError"
+    msg.delta.new_element.exception.message = "cannot import name"
+    page.take(msg)
+    assert page.errors == ["exception: ImportError: cannot import name"]
+
+
+def test_widgets_are_found_by_their_key() -> None:
+    page = load.Page()
+    msg = load.ForwardMsg()
+    button = msg.delta.new_element.button
+    button.id, button.label, button.type = "$$ID-0a1b-f_country-add-LBN", "Lebanon · 1,234", "tertiary"
+    page.take(msg)
+    assert page.widgets == {"f_country-add-LBN": button.id}
+    assert page.labels["f_country-add-LBN"] == "Lebanon · 1,234"
+
+
+def test_the_store_is_reused_when_it_opens(tmp_path: Path) -> None:
+    built: list[str] = []
+    first = load.store_for(40, tmp_path, log=built.append)
+    again = load.store_for(40, tmp_path, log=built.append)
+    assert first == again
+    assert len([line for line in built if line.startswith("building")]) == 1
