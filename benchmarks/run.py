@@ -12,7 +12,6 @@ import argparse
 import contextlib
 import csv
 import gc
-import inspect
 import itertools
 import json
 import math
@@ -51,6 +50,8 @@ SMOKE_COLD_RUNS = 1
 GENERATE_WORKERS = 2
 # The file reader refuses files over 200 MB: the CSV is written in parts of this many articles.
 CSV_PART_ARTICLES = 20_000
+# Reading the corpus back from CSV is timed up to this size (beyond, the parts only fill the disk).
+CSV_READ_MAX = 100_000
 CSV_COLUMNS = ("title", "body", "published", "url", "source")
 # Seconds one AppTest run may take before it counts as a failure.
 APP_TIMEOUT = 600.0
@@ -71,12 +72,13 @@ LIBRARIES = ("streamlit", "duckdb", "pandas", "pyarrow", "polars", "numpy", "pya
 LIBRARIES += ("dateparser",)
 # Ingest stages, in pipeline order: (label, what the time covers).
 STAGES = (
-    ("ids", "article ids, copy keys, copy table (copies_from_raw minus dating)"),
+    ("ids", "article ids, word counts, copy keys, copy table (copies_from_raw minus dating)"),
     ("dating", "publication dates (loaders.pipeline._dates)"),
-    ("tagging", "entities (loaders.pipeline.tag_copies)"),
-    ("dedup_fold", "near-duplicate groups and folding (build_corpus minus tagging)"),
-    ("store_tables", "DuckDB tables, entity index, meta (write_store minus full text)"),
-    ("store_fulltext", "SQLite FTS5 index (loaders.store._write_fulltext)"),
+    ("tagging", "entities of new texts (loaders.entities.tag_articles)"),
+    ("sentences", "evidence-sentence hashes of new texts (loaders.dedup.sentence_hashes)"),
+    ("fulltext", "SQLite FTS5 inserts (loaders.build.Builder._index)"),
+    ("derive", "near-copy pairs, folding, article order, facet index, meta in DuckDB (Builder.finish)"),
+    ("store_tables", "the rest: DuckDB appends, copy-key checks, checkpoint, swap"),
 )
 INTERACTIONS = (
     ("country_miss", "country filter, cache miss"),
@@ -197,36 +199,38 @@ def stage_timers(targets: dict[str, tuple[object, str]]) -> Iterator[dict[str, f
 # --- 1. ingest -----------------------------------------------------------------------------
 
 
-def raw_articles(n: int, seed: int = SEED, workers: int = 1) -> tuple[list[Any], list[dict]]:
-    """RawArticle records for n generated articles, and the generated dicts."""
+def raw_chunks(n: int, size: int, seed: int = SEED) -> Iterator[tuple[list[Any], list[dict]]]:
+    """The generated corpus in chunks of size: (RawArticle records, generated dicts)."""
     from benchmarks.generate import generate_articles
     from loaders.schema import RawArticle
 
-    # The generator's parallel mode is optional: its documented API is generate_articles(n, seed).
-    extra = {"workers": workers} if "workers" in inspect.signature(generate_articles).parameters else {}
-    articles = list(generate_articles(n, seed, **extra))
-    raws = [
-        RawArticle(
-            a["title"],
-            a["body"],
-            list(a["captions"]),
-            source=a["source"],
-            url=a["url"],
-            published_meta=a["published"],
-            origin=f"gen:row {i}",
-        )
-        for i, a in enumerate(articles)
-    ]
-    return raws, articles
+    articles = generate_articles(n, seed)
+    offset = 0
+    while chunk := list(itertools.islice(articles, size)):
+        raws = [
+            RawArticle(
+                a["title"],
+                a["body"],
+                list(a["captions"]),
+                source=a["source"],
+                url=a["url"],
+                published_meta=a["published"],
+                origin=f"gen:row {offset + i}",
+            )
+            for i, a in enumerate(chunk)
+        ]
+        offset += len(chunk)
+        yield raws, chunk
 
 
-def write_csv_parts(articles: Sequence[dict], folder: Path) -> int:
-    """The generated corpus as CSV files of CSV_PART_ARTICLES rows; returns the file count."""
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+def write_csv_parts(articles: Sequence[dict], folder: Path, first: int = 0) -> int:
+    """Articles as CSV files of CSV_PART_ARTICLES rows named from part number first; returns
+    the number of files written."""
+    folder.mkdir(parents=True, exist_ok=True)
     parts = 0
     for start in range(0, len(articles), CSV_PART_ARTICLES):
-        with (folder / f"part-{parts:04d}.csv").open("w", encoding="utf-8", newline="") as handle:
+        path = folder / f"part-{first + parts:04d}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(CSV_COLUMNS)
             for article in articles[start : start + CSV_PART_ARTICLES]:
@@ -236,65 +240,97 @@ def write_csv_parts(articles: Sequence[dict], folder: Path) -> int:
 
 
 def measure_ingest(n: int, store: Path, scratch: Path, *, pin: bool = True, workers: int = 1) -> dict:
-    """Generate n articles, time copies_from_raw -> build_corpus -> write_store per stage, then
-    time reading the same corpus back from CSV files."""
-    from loaders import pipeline
+    """Ingest n generated articles the way `loaders.ingest` does (batches appended to the store),
+    timing each stage; generating the articles is excluded. Up to CSV_READ_MAX articles, the same
+    corpus is also written as CSV parts and read back with the file readers."""
+    from loaders import build, dedup, pipeline
     from loaders import store as store_module
+    from loaders.ingest import BATCH_ARTICLES
 
-    raws, articles = raw_articles(n, workers=workers)
-    csv_dir = scratch / f"csv-{n}"
-    csv_files = write_csv_parts(articles, csv_dir)
-    del articles
-    gc.collect()
     shutil.rmtree(store, ignore_errors=True)
+    csv_dir = scratch / f"csv-{n}"
+    shutil.rmtree(csv_dir, ignore_errors=True)
+    csv_dir.mkdir(parents=True)
+    write_csv = n <= CSV_READ_MAX
+    generating = {"wall": 0.0, "cpu": 0.0, "csv_files": 0}
+    ingested_at = datetime.now(UTC)
+
+    def batches() -> Iterator[Any]:
+        chunks = raw_chunks(n, BATCH_ARTICLES)
+        while True:
+            started, cpu = time.perf_counter(), time.process_time()
+            chunk = next(chunks, None)
+            if chunk is not None and write_csv:
+                generating["csv_files"] += write_csv_parts(chunk[1], csv_dir, first=generating["csv_files"])
+            generating["wall"] += time.perf_counter() - started
+            generating["cpu"] += time.process_time() - cpu
+            if chunk is None:
+                return
+            yield timed_copies(chunk[0], ingested_at)
+
+    spent_copies = {"s": 0.0}
+
+    def timed_copies(raws: list[Any], when: datetime) -> Any:
+        started = time.perf_counter()
+        try:
+            return pipeline.copies_from_raw(raws, when)
+        finally:
+            spent_copies["s"] += time.perf_counter() - started
+
     targets = {
         "dating": (pipeline, "_dates"),
-        "tagging": (pipeline, "tag_copies"),
-        "fold": (pipeline, "fold"),
-        "fulltext": (store_module, "_write_fulltext"),
+        "tagging": (build, "tag_articles"),
+        "sentences": (dedup, "sentence_hashes"),
+        "fulltext": (build.Builder, "_index"),
+        "derive": (build.Builder, "finish"),
     }
-    rss_input = _vm_hwm_mb()
     pinned = one_core() if pin else contextlib.nullcontext("not pinned (in-process run)")
     with pinned as how, stage_timers(targets) as spent:
         started, cpu_started = time.perf_counter(), time.process_time()
-        copies = pipeline.copies_from_raw(raws)
-        copied, rss_copies = time.perf_counter(), _vm_hwm_mb()
-        corpus = pipeline.build_corpus(copies)
-        built, rss_corpus = time.perf_counter(), _vm_hwm_mb()
-        store_module.write_store(corpus, store)
-        written, cpu_s = time.perf_counter(), time.process_time() - cpu_started
-        distinct = len(corpus.articles)
+        store_module.append_copies(store, batches())
+        wall = time.perf_counter() - started - generating["wall"]
+        cpu_s = time.process_time() - cpu_started - generating["cpu"]
         ingest_rss = peak_rss_mb()
-        del raws, copies, corpus
         gc.collect()
-        read_started = time.perf_counter()
-        read, problems, files = pipeline.read_paths([csv_dir])
-        read_s = time.perf_counter() - read_started
+        read_s, read, problems = math.nan, [], []
+        if write_csv:
+            read_started = time.perf_counter()
+            read, problems, _ = pipeline.read_paths([csv_dir])
+            read_s = time.perf_counter() - read_started
+    with contextlib.closing(_open_store(store)) as built:
+        distinct = built.size
+    copies_s = spent_copies["s"]
     stages = {
-        "ids": (copied - started) - spent["dating"],
+        "ids": copies_s - spent["dating"],
         "dating": spent["dating"],
         "tagging": spent["tagging"],
-        "dedup_fold": (built - copied) - spent["tagging"],
-        "store_tables": (written - built) - spent["fulltext"],
-        "store_fulltext": spent["fulltext"],
+        "sentences": spent["sentences"],
+        "fulltext": spent["fulltext"],
+        "derive": spent["derive"],
     }
+    stages["store_tables"] = wall - copies_s - sum(v for k, v in spent.items() if k != "dating")
     return {
         "n": n,
         "distinct_articles": distinct,
-        "total_s": written - started,
+        "total_s": wall,
         "cpu_s": cpu_s,
         "stages_s": stages,
         "store_mb": folder_mb(store),
         "peak_rss_mb": ingest_rss,
-        # High-water marks after each step: which step makes the peak.
-        "rss_steps_mb": {"input": rss_input, "copies": rss_copies, "corpus": rss_corpus},
+        "batch_articles": BATCH_ARTICLES,
         "one_core": how,
-        "csv_files": files if files else csv_files,
+        "csv_files": generating["csv_files"],
         "csv_mb": folder_mb(csv_dir),
         "csv_read_s": read_s,
-        "csv_read_articles": len(read),
+        "csv_read_articles": len(read) if write_csv else None,
         "csv_read_problems": len(problems),
     }
+
+
+def _open_store(path: Path) -> Any:
+    from loaders.query import Store
+
+    return Store(path)
 
 
 # --- 2-4. serving --------------------------------------------------------------------------
@@ -840,15 +876,17 @@ def render(report: Report) -> str:
         "",
         "## 1. Ingest (one core)",
         "",
-        "Each size runs in its own child process: articles are generated first (not timed), then the "
-        "process is pinned to one core ("
+        "Each size runs in its own child process pinned to one core ("
         + (report.ingest[every[0]].get("one_core") or "")
         + "; env "
         + ", ".join(f"{k}=1" for k in ONE_CORE_ENV)
-        + ") and `copies_from_raw` -> `build_corpus` -> "
-        "`write_store` is timed. Peak RSS is the child's ru_maxrss after the store is written (it "
-        "includes the generated input). CSV read = `loaders.pipeline.read_paths` on the same corpus "
-        f"written as CSV files of {CSV_PART_ARTICLES:,} rows (no captions), timed in the same child.",
+        + "). It ingests the way `python -m loaders ingest` does: batches of "
+        + f"{report.ingest[every[0]].get('batch_articles', 0):,} articles go through `copies_from_raw` "
+        "and are appended to the store by `loaders.store.append_copies`, which then derives the "
+        "folded tables. The generator draws each batch inside the loop; its time is subtracted. Peak "
+        "RSS is the child's ru_maxrss (it includes one generated batch). CSV read = "
+        "`loaders.pipeline.read_paths` on the same corpus written as CSV files of "
+        f"{CSV_PART_ARTICLES:,} rows (no captions), timed in the same child up to {CSV_READ_MAX:,} articles.",
         "",
     ]
     header = ["articles", "distinct", "total s", "articles/s", "CPU s", "articles/CPU-s"]
@@ -869,8 +907,8 @@ def render(report: Report) -> str:
                 *stages,
                 f"{r['store_mb']:,.0f}",
                 f"{r['peak_rss_mb']:,.0f}",
-                f"{r['csv_read_s']:.1f}",
-                f"{r['csv_read_articles'] / r['csv_read_s']:,.0f}",
+                _fmt(r["csv_read_s"], 1),
+                _fmt(r["csv_read_articles"] / r["csv_read_s"]) if r.get("csv_read_articles") else "not run",
             ]
         )
     lines += _table(header, rows)

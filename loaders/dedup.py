@@ -23,8 +23,6 @@ MAX_SENTENCE_SPREAD = 50
 NEAR_COPY_CONTAINMENT = 0.7
 # Below this many evidence sentences an article only folds with exact copies.
 MIN_SENTENCES_FOR_NEAR = 3
-# What Python's str.split() splits on: Unicode whitespace plus the ASCII separators \x1c-\x1f.
-_SPACE = r"[\s\x1c-\x1f]+"
 
 # Candidate pairs: evidence sentences shared by 2..MAX_SENTENCE_SPREAD texts, then texts sharing
 # at least NEAR_COPY_CONTAINMENT of the shorter one's evidence (and enough of it to judge).
@@ -65,32 +63,18 @@ def article_ids(titles: Sequence[str], bodies: Sequence[str]) -> list[str]:
 
 
 def text_keys(titles: Sequence[str], bodies: Sequence[str]) -> tuple[list[str], list[int]]:
-    """article_id and word count (as len(body.split()) counts) of each text, in one columnar pass.
+    """article_id and word count of each text, from one split of each body.
 
-    The ids equal article_id() one by one (a test holds them together); only the hash is per row.
+    Plain str.lower/split/join measured faster than a polars regex pass over the same text.
     """
-    frame = pl.DataFrame(
-        {"title": list(titles), "body": list(bodies)}, schema={"title": pl.String, "body": pl.String}
-    )
-    keyed = frame.with_columns(pl.col("body").pipe(_normalize)).select(
-        pl.concat_str(_normalized("title"), pl.lit("\n"), pl.col("body")).alias("key"),
-        # Normalized text has single spaces: words are spaces + 1, none in an empty body.
-        pl.when(pl.col("body") == "")
-        .then(0)
-        .otherwise(pl.col("body").str.count_matches(" ", literal=True) + 1)
-        .alias("words"),
-    )
     blake = hashlib.blake2b
-    ids = [blake(key.encode("utf-8"), digest_size=8).hexdigest() for key in keyed["key"].to_list()]
-    return ids, keyed["words"].to_list()
-
-
-def _normalize(text: pl.Expr) -> pl.Expr:
-    return text.fill_null("").str.to_lowercase().str.replace_all(_SPACE, " ").str.strip_chars(" ")
-
-
-def _normalized(column: str) -> pl.Expr:
-    return _normalize(pl.col(column))
+    ids, counts = [], []
+    for title, body in zip(titles, bodies, strict=True):
+        words = (body or "").lower().split()
+        key = " ".join((title or "").lower().split()) + "\n" + " ".join(words)
+        ids.append(blake(key.encode("utf-8"), digest_size=8).hexdigest())
+        counts.append(len(words))
+    return ids, counts
 
 
 def sentence_hashes(bodies: pl.Series | Sequence[str]) -> pl.DataFrame:

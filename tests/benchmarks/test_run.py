@@ -29,7 +29,7 @@ def test_every_size_is_ingested_and_served(report: run.Report) -> None:
         assert set(ingest["stages_s"]) == {stage for stage, _ in run.STAGES}
         assert ingest["csv_read_articles"] == n
         assert ingest["store_mb"] > 0
-        assert set(ingest["rss_steps_mb"]) == {"input", "copies", "corpus"}
+        assert ingest["peak_rss_mb"] > 0
     for serving in report.serving.values():
         assert {key for key, _ in run.INTERACTIONS} <= set(serving["reruns"])
         assert all(len(times) == REPS for times in serving["reruns"].values())
