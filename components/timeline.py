@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import html
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -19,6 +21,20 @@ CHART_HEIGHT = 320
 WEAK_OPACITY = 0.35
 MEASURE_WORDS = {"articles": "articles", "stories": "distinct stories", "sources": "sources"}
 PERIOD_DAYS = {"day": 1, "week": 7}
+DAY_MS = 86_400_000
+# A bar fills this share of its period, starting this share in: adjacent periods stay apart.
+BAR_FILL, BAR_OFFSET = 0.8, 0.1
+# Up to this many articles on the tallest bar, the y axis ticks every whole number (plotly's
+# own choice there is 0.5 steps, which a whole-number format prints as "0, 1, 1, 2").
+SMALL_COUNT_MAX = 10
+# Below this largest share the axis needs a decimal, or every tick reads "0%".
+SMALL_SHARE_MAX = 0.1
+# Figures kept ready for views seen recently (a rerun that changes no filter draws the same one).
+FIGURE_CACHE_ENTRIES = 64
+TICK_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+HOVER_DATES = {"day": "%Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%b %Y", "year": "%Y"}
+
+Label = Callable[[str], str]
 
 
 def auto_granularity(first: date | None, last: date | None) -> str:
@@ -43,53 +59,111 @@ def period_end(start: date, granularity: str) -> date:
     return following - timedelta(days=1)
 
 
-def figure(
+def period_days(start: date, granularity: str) -> int:
+    """How many days the period starting on start lasts (months and years vary)."""
+    if granularity in PERIOD_DAYS:
+        return PERIOD_DAYS[granularity]
+    if granularity == "year":
+        return 366 if calendar.isleap(start.year) else 365
+    return calendar.monthrange(start.year, start.month)[1]
+
+
+def plain(text: object) -> str:
+    """Text for a plotly label: plotly reads labels as an HTML subset, so < > & are escaped."""
+    return html.escape(str(text), quote=False)
+
+
+def figure_spec(
     frame: pd.DataFrame, granularity: str, measure: str, share: bool, weak: str, denominator: str
-) -> go.Figure:
-    """The bar chart: one trace per series, weak-evidence dates drawn apart when asked."""
-    fig = go.Figure()
+) -> dict:
+    """The bar chart as a plotly figure dict: one trace per series, weak dates drawn apart when
+    asked. Every bar is one period wide, so two periods years apart stay thin bars."""
     data = frame[~frame["weak"]] if weak == "exclude" else frame
     if weak != "apart":
         data = data.groupby(["bucket", "series"], as_index=False)["value"].sum().assign(weak=False)
-    for (series, is_weak), rows in data.groupby(["series", "weak"], sort=True):
-        name = str(series) if series != "all" else MEASURE_WORDS[measure]
-        if is_weak:
-            name += " (date from weak evidence)"
-        fig.add_bar(
-            x=pd.to_datetime(rows["bucket"]),
-            y=rows["value"],
-            name=name,
-            opacity=WEAK_OPACITY if is_weak else 1.0,
-            hovertemplate="%{x|%Y-%m-%d}: %{y:"
-            + (".1%" if share else ",")
-            + "}<extra>%{fullData.name}</extra>",
-        )
-    _period_axis(fig, data["bucket"], granularity)
+    traces = [
+        _bars(rows, str(series), bool(is_weak), granularity, measure, share)
+        for (series, is_weak), rows in data.groupby(["series", "weak"], sort=True)
+    ]
     axis = denominator if share else f"{MEASURE_WORDS[measure]} per {granularity}"
-    fig.update_layout(
-        barmode="stack",
-        height=CHART_HEIGHT,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis_title=axis,
-        yaxis_tickformat=".0%" if share else ",d",
-        yaxis_rangemode="tozero",
-        legend={"orientation": "h", "y": -0.15},
-        dragmode="select",
-        selectdirection="h",
-    )
-    return fig
+    tallest = float(data.groupby("bucket")["value"].sum().max()) if len(data) else 0.0
+    layout = {
+        "barmode": "stack",
+        "height": CHART_HEIGHT,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "xaxis": _period_axis(data["bucket"], granularity),
+        "yaxis": {"title": {"text": plain(axis)}, "rangemode": "tozero", **_count_ticks(tallest, share)},
+        "legend": {"orientation": "h", "y": -0.15},
+        "dragmode": "select",
+        "selectdirection": "h",
+    }
+    return {"data": traces, "layout": layout}
 
 
-TICK_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+def _bars(
+    rows: pd.DataFrame, series: str, is_weak: bool, granularity: str, measure: str, share: bool
+) -> dict:
+    starts = pd.to_datetime(rows["bucket"])
+    widths = period_lengths(starts, granularity).to_numpy(dtype="float64") * DAY_MS
+    name = series if series != "all" else MEASURE_WORDS[measure]
+    if is_weak:
+        name += " (date from weak evidence)"
+    # numpy arrays: plotly validates them in one step, lists element by element.
+    return {
+        "type": "bar",
+        "x": starts.to_numpy(dtype="datetime64[ms]"),
+        "y": rows["value"].to_numpy(),
+        "width": widths * BAR_FILL,
+        "offset": widths * BAR_OFFSET,
+        "name": plain(name),
+        "opacity": WEAK_OPACITY if is_weak else 1.0,
+        "hovertemplate": f"%{{x|{HOVER_DATES.get(granularity, '%Y-%m-%d')}}}: %{{y:"
+        + (".1%" if share else ",")
+        + "}<extra>%{fullData.name}</extra>",
+    }
 
 
-def _period_axis(fig: go.Figure, buckets: pd.Series, granularity: str) -> None:
+def period_lengths(starts: pd.Series, granularity: str) -> pd.Series:
+    """Days in each period starting on starts (a datetime series)."""
+    if granularity in PERIOD_DAYS:
+        return pd.Series(PERIOD_DAYS[granularity], index=starts.index)
+    if granularity == "year":
+        return 365 + starts.dt.is_leap_year.astype(int)
+    return starts.dt.days_in_month
+
+
+def _count_ticks(tallest: float, share: bool) -> dict:
+    """Whole-number ticks for counts (every integer when they are small); percent for shares."""
+    if share:
+        return {"tickformat": ".1%" if tallest < SMALL_SHARE_MAX else ".0%"}
+    if tallest <= SMALL_COUNT_MAX:
+        return {"tickformat": ",d", "tickmode": "linear", "tick0": 0, "dtick": 1}
+    return {"tickformat": ",d"}
+
+
+def _period_axis(buckets: pd.Series, granularity: str) -> dict:
     """Date ticks at the chart's granularity; a lone bar gets a period of room either side."""
-    fig.update_xaxes(type="date", tickformat=TICK_FORMATS.get(granularity, "%Y-%m-%d"))
+    axis: dict = {"type": "date", "tickformat": TICK_FORMATS.get(granularity, "%Y-%m-%d")}
     days = pd.to_datetime(buckets).drop_duplicates()
     if len(days) == 1:
-        pad = pd.Timedelta(days=PERIOD_DAYS.get(granularity, 31 if granularity == "month" else 366))
-        fig.update_xaxes(range=[days.iloc[0] - pad, days.iloc[0] + pad])
+        start = days.iloc[0]
+        pad = pd.Timedelta(days=period_days(start.date(), granularity))
+        axis["range"] = [start - pad, start + 2 * pad]
+    return axis
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+def figure(
+    frame: pd.DataFrame, granularity: str, measure: str, share: bool, weak: str, denominator: str
+) -> go.Figure:
+    """The validated plotly figure, kept per chart: plotly_chart copies it and never changes it."""
+    return go.Figure(figure_spec(frame, granularity, measure, share, weak, denominator))
+
+
+def named_series(frame: pd.DataFrame, label: Label) -> pd.DataFrame:
+    """The frame with each split series (a country code, a topic) under the name an analyst reads."""
+    names = {value: value if value == "all" else label(str(value)) for value in frame["series"].unique()}
+    return frame.assign(series=frame["series"].map(names))
 
 
 def timeline(
@@ -102,6 +176,7 @@ def timeline(
     undated: int,
     key: str,
     on_range: Callable[[date, date], None],
+    series_label: Label = str,
 ) -> None:
     """Draw the timeline; a brushed or clicked range is handed to on_range before the rerun."""
     if frame.empty:
@@ -114,7 +189,7 @@ def timeline(
             on_range(*chosen)
 
     st.plotly_chart(
-        figure(frame, granularity, measure, share, weak, denominator),
+        figure(named_series(frame, series_label), granularity, measure, share, weak, denominator),
         key=key,
         on_select=picked,
         selection_mode=("box", "points"),
