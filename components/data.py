@@ -19,6 +19,8 @@ from loaders.store import DEFAULT_STORE, current_generation, default_store
 CACHE_ENTRIES = 512
 # Deployment switch: uploads join the shared store for everyone (off: they stay in the session).
 SHARED_INGEST_ENV = "COVERAGE_SHARED_INGEST"
+# First characters that make a spreadsheet read a CSV cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def store_path() -> Path:
@@ -51,26 +53,60 @@ def open_store(path: str, generation_name: str) -> Store:
     return Store(Path(path))
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def summary(_store: Store, version: str, filters: Filters) -> Summary:
-    return _store.summary(filters)
+def view_key(filters: Filters) -> str:
+    """The cache key of a set of filters: hashing one string is much cheaper for Streamlit than
+    walking the dataclass on each of a rerun's cached calls, and repr names every field."""
+    return repr(filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def facets(_store: Store, version: str, filters: Filters) -> dict[str, pd.DataFrame]:
-    return _store.facets(filters)
+def summary(store: Store, version: str, filters: Filters) -> Summary:
+    return _summary(store, version, view_key(filters), filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def facets(store: Store, version: str, filters: Filters) -> dict[str, pd.DataFrame]:
+    return _facets(store, version, view_key(filters), filters)
+
+
 def timeline(
-    _store: Store, version: str, filters: Filters, granularity: str, measure: str, split: str, share: bool
+    store: Store, version: str, filters: Filters, granularity: str, measure: str, split: str, share: bool
 ) -> Timeline:
-    return _store.timeline(filters, granularity, measure, split, share)
+    return _timeline(store, version, view_key(filters), filters, granularity, measure, split, share)
+
+
+def results(store: Store, version: str, filters: Filters, sort: str, page: int, size: int) -> pd.DataFrame:
+    return _results(store, version, view_key(filters), filters, sort, page, size)
+
+
+# Parameters with a leading underscore are not hashed: the store by its version, the filters by key.
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _summary(_store: Store, version: str, key: str, _filters: Filters) -> Summary:
+    return _store.summary(_filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def results(_store: Store, version: str, filters: Filters, sort: str, page: int, size: int) -> pd.DataFrame:
-    return _store.results(filters, sort, page, size)
+def _facets(_store: Store, version: str, key: str, _filters: Filters) -> dict[str, pd.DataFrame]:
+    return _store.facets(_filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _timeline(
+    _store: Store,
+    version: str,
+    key: str,
+    _filters: Filters,
+    granularity: str,
+    measure: str,
+    split: str,
+    share: bool,
+) -> Timeline:
+    return _store.timeline(_filters, granularity, measure, split, share)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _results(
+    _store: Store, version: str, key: str, _filters: Filters, sort: str, page: int, size: int
+) -> pd.DataFrame:
+    return _store.results(_filters, sort, page, size)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -89,16 +125,34 @@ def facet_values(_store: Store, version: str, kind: str) -> list[str]:
 
 
 def export_csv(store: Store, filters: Filters) -> bytes:
-    """The filtered articles as CSV (list columns joined with '; ')."""
+    """The filtered articles as CSV (list columns joined with '; '), safe to open in a spreadsheet."""
     frame = store.export(filters)
     for column in frame.columns:
-        if frame[column].map(lambda v: isinstance(v, (list, tuple))).any():
-            frame[column] = frame[column].map(lambda v: "; ".join(map(str, v)) if v is not None else "")
+        if frame[column].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
+            frame[column] = frame[column].map(_joined)
+        if frame[column].map(lambda v: isinstance(v, str)).any():
+            frame[column] = frame[column].map(inert_cell)
     return frame.to_csv(index=False).encode("utf-8")
 
 
+def _joined(value: object) -> object:
+    if value is None or isinstance(value, float):
+        return "" if value is None or pd.isna(value) else value
+    items = value.tolist() if hasattr(value, "tolist") else value
+    return "; ".join(map(str, items)) if isinstance(items, (list, tuple)) else items
+
+
+def inert_cell(value: object) -> object:
+    """A text cell a spreadsheet shows as text: one that starts like a formula (= + - @, or a
+    tab or carriage return before one) gets a leading ' as OWASP advises against CSV injection."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_jsonl(store: Store, filters: Filters) -> bytes:
-    """The filtered articles as JSON Lines."""
+    """The filtered articles as JSON Lines: text stays exactly as written (JSON strings are data,
+    and programs, not spreadsheets, read this format)."""
     frame = store.export(filters)
     for column in frame.columns:
         if frame[column].map(lambda v: hasattr(v, "tolist")).any():
