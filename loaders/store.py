@@ -12,10 +12,11 @@ answers words, phrases, OR and exclusion, where DuckDB's own fts extension canno
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,23 @@ def append_copies(store: Path, batches: Iterable[pd.DataFrame]) -> tuple[str, Ad
     Returns the version now live and what was added.
     """
     store.mkdir(parents=True, exist_ok=True)
+    with _one_writer(store):
+        return _append(store, batches)
+
+
+@contextlib.contextmanager
+def _one_writer(store: Path) -> Iterator[None]:
+    """Writers take turns: two ingests copying the same generation would each drop the other's
+    articles. The OS releases the lock when a writer dies, so a killed ingest never blocks."""
+    with open(store / "LOCK", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _append(store: Path, batches: Iterable[pd.DataFrame]) -> tuple[str, Added]:
     _remove_crashed_builds(store)
     live = current_generation(store)
     building = store / f".building-{uuid.uuid4().hex}"
@@ -122,7 +140,7 @@ def _point_to(store: Path, name: str) -> None:
 
 
 def _remove_crashed_builds(store: Path) -> None:
-    """Folders a killed or failed build left behind (one writer at a time is assumed)."""
+    """Folders a killed or failed build left behind (the caller holds the writer lock)."""
     for leftover in store.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
 

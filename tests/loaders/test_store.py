@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -168,3 +169,20 @@ def test_ingest_appends_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert seen == [1, 1, 1, 1]
     assert batched.articles_after == whole.articles_after == 4
     assert batched.version == whole.version
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
+    folders = []
+    for writer in range(2):
+        folder = tmp_path / f"in{writer}"
+        folder.mkdir()
+        for number in range(3):
+            text = LONGER.replace("Muscat", f"Muscat{writer}{number}").replace(
+                "convoy", f"convoy {writer}{number}"
+            )
+            (folder / f"{number}.txt").write_text(text, encoding="utf-8")
+        folders.append(folder)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(lambda folder: ingest([folder], tmp_path / "s"), folders))
+    assert sorted(r.new_copies for r in reports) == [3, 3]
+    assert Store(tmp_path / "s").summary(Filters()).articles == 6
