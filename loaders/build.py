@@ -220,17 +220,21 @@ class Builder:
     def _rehash_sentences(self) -> None:
         """Hash every stored text's sentences again with this program's hash."""
         self.con.execute("DELETE FROM sentences")
-        reader = self.con.sql(
+        reading = self.con.cursor()  # a second cursor: read the bodies while this one inserts
+        reader = reading.sql(
             "SELECT t.seq, c.body FROM texts t JOIN"
             " (SELECT DISTINCT ON (article_id) article_id, body FROM copies) c USING (article_id)"
         ).to_arrow_reader(batch_size=50_000)
-        for batch in reader:
-            frame = pl.from_arrow(batch)
-            hashes = dedup.sentence_hashes(frame["body"])  # type: ignore[index]
-            seqs = frame["seq"].gather(hashes["pos"])  # type: ignore[index]
-            self.con.register("rehashed", pa.table({"seq": seqs.to_arrow(), "h": hashes["h"].to_arrow()}))
-            self.con.execute("INSERT INTO sentences SELECT * FROM rehashed")
-            self.con.unregister("rehashed")
+        try:
+            for batch in reader:
+                frame = pl.from_arrow(batch)
+                hashes = dedup.sentence_hashes(frame["body"])  # type: ignore[index]
+                seqs = frame["seq"].gather(hashes["pos"])  # type: ignore[index]
+                self.con.register("rehashed", pa.table({"seq": seqs.to_arrow(), "h": hashes["h"].to_arrow()}))
+                self.con.execute("INSERT INTO sentences SELECT * FROM rehashed")
+                self.con.unregister("rehashed")
+        finally:
+            reading.close()
 
     # --- derived tables -------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -186,3 +187,15 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         reports = list(pool.map(lambda folder: ingest([folder], tmp_path / "s"), folders))
     assert sorted(r.new_copies for r in reports) == [3, 3]
     assert Store(tmp_path / "s").summary(Filters()).articles == 6
+
+
+def test_store_hashed_by_another_polars_is_rehashed(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(LONGER, encoding="utf-8")
+    ingest([tmp_path / "a.txt"], tmp_path / "s")
+    database = current_generation(tmp_path / "s") / "corpus.duckdb"
+    with duckdb.connect(str(database)) as con:  # as if written by an older polars
+        con.execute("UPDATE meta SET value = 'polars-0.0' WHERE key = 'sentence_hash'")
+        con.execute("UPDATE sentences SET h = h + 1")
+    (tmp_path / "b.txt").write_text(_near_copy(LONGER), encoding="utf-8")
+    report = ingest([tmp_path / "b.txt"], tmp_path / "s")
+    assert report.articles_after == 1 and report.duplicates_folded == 1
