@@ -37,8 +37,11 @@ def read_feed(data: bytes, origin: str) -> tuple[list[RawArticle], list[Problem]
     """Articles of an RSS/Atom document: title, text, link, date string, feed title as source."""
     if declares_entities(data):
         return [], [Problem(origin, UNSAFE)]
-    parsed = feedparser.parse(data)  # bytes, never str: a str is taken as a URL or file name
-    source = html_to_text(parsed.feed.get("title", "")) or Path(origin).name
+    try:
+        parsed = feedparser.parse(data)  # bytes, never str: a str is taken as a URL or file name
+    except Exception as exc:  # feedparser lets some errors out (a NUL in the encoding name)
+        return [], [Problem(origin, f"feed does not parse: {_one_line(exc)}")]
+    source = html_to_text(parsed.feed.get("title") or "") or Path(origin).name
     articles = [_entry_article(e, source, f"{origin}:entry {n}") for n, e in enumerate(parsed.entries, 1)]
     kept = [a for a in articles if a is not None]
     if not kept:
@@ -87,7 +90,7 @@ def _no_entries_reason(parsed: Any) -> str:
 def _entry_article(entry: Any, source: str, origin: str) -> RawArticle | None:
     """One feed entry as an article, or None when it has neither title nor text."""
     body = html_to_text(_entry_html(entry))
-    title = html_to_text(entry.get("title", ""))
+    title = html_to_text(entry.get("title") or "")
     if not title and not body:
         return None
     return RawArticle(
@@ -102,9 +105,10 @@ def _entry_article(entry: Any, source: str, origin: str) -> RawArticle | None:
 
 def _entry_html(entry: Any) -> str:
     """The fullest text an entry carries: the longest content block, else the summary."""
-    contents = [c.get("value", "") for c in entry.get("content", [])]
+    # A damaged entry can carry None where text belongs: `or ""` keeps every value a string.
+    contents = [c.get("value") or "" for c in entry.get("content") or []]
     longest = max(contents, key=len, default="")
-    summary = entry.get("summary", "")
+    summary = entry.get("summary") or ""
     return longest if len(longest) >= len(summary) else summary
 
 
