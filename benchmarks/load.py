@@ -60,6 +60,7 @@ RAMP_S = 5.0
 # Seconds an analyst spends looking at the page between two clicks (uniform around the mean).
 THINK_S = 2.0
 LOG_TAIL_CHARS = 3000
+CODE_VERSION_ENV = "COVERAGE_LOAD_COMMIT"
 
 # One round of an analyst's work, in order; filters accumulate until clear_all.
 STEPS = ("country", "date_from", "date_to", "search", "article", "clear_all")
@@ -589,7 +590,8 @@ def commit() -> str:
         head = git("rev-parse", "--short", "HEAD").strip()
         dirty = git("status", "--porcelain", "app.py", "components", "loaders").strip()
     except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
+        # A run from an exported snapshot of a commit (git archive) names it here.
+        return os.environ.get(CODE_VERSION_ENV, "unknown (not a git checkout)")
     return head + (" with uncommitted changes in app.py/components/loaders" if dirty else "")
 
 
@@ -609,6 +611,7 @@ def phase_row(phase: Phase) -> list[str]:
         f"{phase.rss_idle_mb:,.0f}",
         f"{phase.peak_rss_mb:,.0f}",
         f"{100 * phase.server_cpu_s / phase.seconds:.0f}%",
+        f"{1000 * phase.server_cpu_s / max(len(timings(phase.interactions)), 1):,.0f}",
         f"{100 * phase.client_cpu_s / phase.seconds:.0f}%",
         f"{100 * phase.machine_busy:.0f}%",
     ]
@@ -617,7 +620,7 @@ def phase_row(phase: Phase) -> list[str]:
 PHASE_HEADER = (
     "analysts", "reruns", "reruns/s", "median ms", "p95 ms", "max ms", "page load ms (median)",
     "errors", "failed checks", "server RSS idle MB", "server RSS peak MB", "server CPU",
-    "clients CPU", "machine busy",
+    "server CPU ms per run", "clients CPU", "machine busy",
 )  # fmt: skip
 
 
@@ -682,6 +685,14 @@ def render(report: Report) -> str:
         " the total).",
         "",
         *table(PHASE_HEADER, [phase_row(p) for p in report.phases]),
+        "",
+        "reruns = clicks and entries after the first page load, over the phase's wall time;"
+        " server CPU = CPU seconds of the server process per wall second (100% = one core), and"
+        " per script run (page loads and reruns);"
+        " clients CPU = the same for the process running every analyst; machine busy = share of"
+        " all cores busy, every process on the machine counted. Steps with nothing to click (no"
+        " result to open after a search found nothing) are skipped:"
+        f" {', '.join(f'{p.skipped_steps} with {p.clients}' for p in report.phases)}.",
         "",
         f"Per step with {crowd.clients} analysts (median / p95 ms):",
         "",
