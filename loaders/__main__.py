@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from loaders.ingest import ingest
-from loaders.parquet import write_parquet
+from loaders.parquet import export_store
 from loaders.query import Filters, Store
-from loaders.store import StoreError, default_store, read_corpus
+from loaders.store import StoreError, default_store
 
 # Width of the text progress bar.
 BAR_WIDTH = 30
@@ -70,11 +70,8 @@ def _progress(done: int, total: int, path: str) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    corpus = read_corpus(args.store or default_store())
-    if corpus is None:
-        raise StoreError("the store is empty: ingest files first")
-    out = write_parquet(corpus.articles, args.out)
-    print(f"wrote {len(corpus.articles)} articles to {out}")
+    count = export_store(args.store or default_store(), args.out)
+    print(f"wrote {count} articles to {args.out}")
     return 0
 
 

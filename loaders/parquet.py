@@ -7,11 +7,13 @@ import shutil
 import uuid
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
 from loaders.schema import COLUMNS, enforce
+from loaders.store import DATABASE, StoreError, current_generation
 
 # Articles with no date go to this partition rather than being dropped.
 UNDATED_PARTITION = "undated"
@@ -34,6 +36,33 @@ def write_parquet(articles: pd.DataFrame, out: Path) -> Path:
         shutil.rmtree(out)
     building.rename(out)
     return out
+
+
+def export_store(store: Path, out: Path) -> int:
+    """Write a store's article table as the same dataset, streamed by DuckDB (a million articles
+    never sit in memory at once); returns the number of articles written."""
+    generation = current_generation(store)
+    if generation is None:
+        raise StoreError("the store is empty: ingest files first")
+    columns = ", ".join(f'"{name}"' for name in COLUMNS)
+    building = out.with_name(f".{out.name}.building-{uuid.uuid4().hex}")
+    with duckdb.connect(str(generation / DATABASE), read_only=True) as con:
+        count = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+        con.execute(
+            f"COPY (SELECT {columns}, coalesce(strftime(published, '%Y-%m'), '{UNDATED_PARTITION}') AS month"
+            " FROM articles a JOIN (SELECT DISTINCT ON (article_id) article_id, body, captions FROM copies)"
+            f" USING (article_id) ORDER BY article_id) TO '{_quoted(building)}'"
+            " (FORMAT parquet, PARTITION_BY (month))"
+        )
+    if out.exists():
+        shutil.rmtree(out)
+    building.rename(out)
+    return int(count)
+
+
+def _quoted(path: Path) -> str:
+    # COPY ... TO takes a literal, not a parameter: double any quote in the folder name.
+    return str(path).replace("'", "''")
 
 
 def read_parquet(path: Path) -> pd.DataFrame:

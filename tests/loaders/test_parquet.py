@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.__main__ import main
-from loaders.parquet import read_parquet, write_parquet
+from loaders.parquet import export_store, read_parquet, write_parquet
 from loaders.pipeline import build_corpus, copies_from_raw
+from loaders.store import read_corpus
 from tests.conftest import fixture_articles
 
 
@@ -33,3 +34,22 @@ def test_cli_exports_a_store(fixture_store: Path, tmp_path: Path, capsys) -> Non
     assert main(["export-parquet", str(tmp_path / "out"), "--store", str(fixture_store)]) == 0
     assert "wrote 6 articles" in capsys.readouterr().out
     assert len(read_parquet(tmp_path / "out")) == 6
+
+
+def test_streamed_export_equals_the_in_memory_one(fixture_store: Path, tmp_path: Path) -> None:
+    corpus = read_corpus(fixture_store)
+    assert corpus is not None
+    streamed = (
+        read_parquet(tmp_path / "streamed") if export_store(fixture_store, tmp_path / "streamed") else None
+    )
+    in_memory = read_parquet(write_parquet(corpus.articles, tmp_path / "in-memory"))
+    pd.testing.assert_frame_equal(streamed, in_memory)
+    assert sorted(p.name for p in (tmp_path / "streamed").iterdir()) == sorted(
+        p.name for p in (tmp_path / "in-memory").iterdir()
+    )
+
+
+def test_odd_folder_name_is_written_where_asked(fixture_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "it's a 'dataset'"
+    assert export_store(fixture_store, out) == 6
+    assert len(read_parquet(out)) == 6
