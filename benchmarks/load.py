@@ -439,16 +439,26 @@ def _narrower(before: int | None, page: Page) -> str:
     return ""
 
 
-async def analyst_rounds(
-    analyst: Analyst, until: float, think_s: float, delay_s: float, record: list[Interaction]
-) -> None:
-    """Open the page, then repeat the round of steps until the deadline, pausing to think."""
+@dataclass(frozen=True)
+class Plan:
+    """How long the analysts work: a time limit, and optionally a number of rounds each."""
+
+    seconds: float
+    think_s: float = THINK_S
+    ramp_s: float = RAMP_S
+    rounds: int | None = None  # None: as many rounds as fit in the time
+
+
+async def analyst_rounds(analyst: Analyst, plan: Plan, until: float, delay_s: float, record: list) -> None:
+    """Open the page, then repeat the round of steps until the deadline or the round count."""
     await asyncio.sleep(delay_s)
     record.append(await analyst.open())
+    rounds = 0
     try:
-        while time.perf_counter() < until:
+        while time.perf_counter() < until and rounds != plan.rounds:
+            rounds += 1
             for step in STEPS:
-                await asyncio.sleep(analyst.rng.uniform(0.5, 1.5) * think_s)
+                await asyncio.sleep(analyst.rng.uniform(0.5, 1.5) * plan.think_s)
                 if time.perf_counter() >= until:
                     return
                 done = await analyst.step(step)
@@ -501,16 +511,14 @@ class Phase:
         return max(self.rss_samples_mb, default=self.rss_idle_mb)
 
 
-def run_phase(
-    store: Path, clients: int, seconds: float, think_s: float, log_dir: Path, ramp_s: float = RAMP_S
-) -> Phase:
-    """Start a fresh server on store, let `clients` analysts work for `seconds`, stop it."""
+def run_phase(store: Path, clients: int, plan: Plan, log_dir: Path) -> Phase:
+    """Start a fresh server on store, let `clients` analysts work as planned, stop it."""
     with serving(store, log_dir) as server:
         pid = server.process.pid
         idle = rss_mb(pid)
         cpu_before, client_before, busy_before = cpu_seconds(pid), time.process_time(), machine_busy()
         started = time.perf_counter()
-        interactions, samples, skipped = asyncio.run(_analysts(server, clients, seconds, think_s, ramp_s))
+        interactions, samples, skipped = asyncio.run(_analysts(server, clients, plan))
         elapsed = time.perf_counter() - started
         cpu, client = cpu_seconds(pid) - cpu_before, time.process_time() - client_before
         busy_after = machine_busy()
@@ -518,21 +526,17 @@ def run_phase(
     return Phase(clients, elapsed, interactions, idle, samples, cpu, skipped, client, busy)
 
 
-async def _analysts(
-    server: Server, clients: int, seconds: float, think_s: float, ramp_s: float
-) -> tuple[list[Interaction], list[float], int]:
+async def _analysts(server: Server, clients: int, plan: Plan) -> tuple[list[Interaction], list[float], int]:
     samples: list[float] = []
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_rss(server.process.pid, samples, stop))
     record: list[Interaction] = []
-    until = time.perf_counter() + seconds
+    until = time.perf_counter() + plan.seconds
     analysts = [Analyst(server, number) for number in range(clients)]
-    tasks = [
-        analyst_rounds(a, until, think_s, ramp_s * n / max(clients - 1, 1), record)
-        for n, a in enumerate(analysts)
-    ]
+    # Analyst n arrives n/(clients-1) of the way through the ramp.
+    delay = plan.ramp_s / max(clients - 1, 1)
     try:
-        await asyncio.gather(*tasks)
+        await asyncio.gather(*(analyst_rounds(a, plan, until, a.number * delay, record) for a in analysts))
     finally:
         stop.set()
         await sampler
@@ -646,8 +650,7 @@ class Report:
 
     articles: int
     distinct: int
-    seconds: float
-    think_s: float
+    plan: Plan
     started: str
     load_start: str
     load_end: str
@@ -656,13 +659,14 @@ class Report:
 
 def render(report: Report) -> str:
     """LOAD.md: the setting, the figures per phase and per step, and what they mean."""
-    alone, crowd = report.phases[0], report.phases[-1]
+    alone, crowd, plan = report.phases[0], report.phases[-1], report.plan
     per_session = (crowd.peak_rss_mb - alone.peak_rss_mb) / max(crowd.clients - alone.clients, 1)
     lines = [
         "# Load test: many analysts at once",
         "",
         f"Run {report.started} with `python -m benchmarks.load --articles {report.articles}"
-        f" --clients {crowd.clients} --seconds {report.seconds:g} --think {report.think_s:g}`"
+        f" --clients {crowd.clients} --seconds {plan.seconds:g} --think {plan.think_s:g}"
+        f"{f' --rounds {plan.rounds}' if plan.rounds else ''}`"
         f" on commit {commit()}.",
         "",
         f"Machine: {machine()}.",
@@ -674,9 +678,9 @@ def render(report: Report) -> str:
         " 127.0.0.1 (headless, no file watcher). Each phase starts a fresh server.",
         "",
         "Each analyst is a websocket client speaking Streamlit's protocol: it loads the page, then"
-        f" repeats {', '.join(STEPS)}, pausing {0.5 * report.think_s:g}-{1.5 * report.think_s:g} s"
+        f" repeats {', '.join(STEPS)}, pausing {0.5 * plan.think_s:g}-{1.5 * plan.think_s:g} s"
         " between steps (filters accumulate until clear_all). Analysts arrive over"
-        f" {RAMP_S:g} s. Latency = sending the rerun BackMsg to receiving script_finished."
+        f" {plan.ramp_s:g} s. Latency = sending the rerun BackMsg to receiving script_finished."
         " An error is an exception element, an st.error alert, a run that did not finish"
         " successfully, a lost connection, or no answer within"
         f" {RERUN_TIMEOUT_S:.0f} s. A failed check is a page whose content disagrees with the click"
@@ -729,7 +733,7 @@ def distinct_articles(store: Path) -> int:
 
 
 def run_load(
-    articles: int, clients: int, seconds: float, think_s: float, scratch: Path = SCRATCH, log=print
+    articles: int, clients: int, plan: Plan, scratch: Path = SCRATCH, log: Callable[[str], None] = print
 ) -> Report:
     """Build or reuse the store, then run 1 analyst and `clients` analysts on fresh servers."""
     store = store_for(articles, scratch, log)
@@ -737,12 +741,10 @@ def run_load(
     load_start = load_average()
     phases = []
     for count in dict.fromkeys((1, clients)):
-        log(f"{count} analyst(s) for {seconds:g} s on {articles:,} articles")
-        phases.append(run_phase(store, count, seconds, think_s, scratch / "logs"))
+        log(f"{count} analyst(s) for {plan.seconds:g} s on {articles:,} articles")
+        phases.append(run_phase(store, count, plan, scratch / "logs"))
         log("  " + " | ".join(phase_row(phases[-1])))
-    return Report(
-        articles, distinct_articles(store), seconds, think_s, started, load_start, load_average(), phases
-    )
+    return Report(articles, distinct_articles(store), plan, started, load_start, load_average(), phases)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -751,10 +753,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120.0, help="length of each phase")
     parser.add_argument("--think", type=float, default=THINK_S, help="mean pause between steps, s")
+    parser.add_argument("--rounds", type=int, default=None, help="stop each analyst after this many rounds")
     parser.add_argument("--scratch", type=Path, default=SCRATCH, help="where stores and logs go")
     parser.add_argument("--out", type=Path, default=LOAD_PATH, help="the report to write")
     args = parser.parse_args(argv)
-    report = run_load(args.articles, args.clients, args.seconds, args.think, args.scratch)
+    plan = Plan(args.seconds, args.think, rounds=args.rounds)
+    report = run_load(args.articles, args.clients, plan, args.scratch)
     text = render(report)
     print(text)
     args.out.write_text(text, encoding="utf-8")
