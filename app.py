@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, filters, page, reader, results, state
-from components.results import PAGE_SIZE
+from components import data, filters, page, state
+from components.reading import reading_area
 from components.timeline import auto_granularity, timeline
 from loaders.store import StoreError
 
@@ -45,8 +45,7 @@ with st.sidebar:
     page.upload_panel(path)
 
 state.reset_page_on_change(state.current_filters())
-view = state.current_view(version)
-state.write_url(view)
+view = state.current_view(version)  # reading_area writes it to the URL
 
 summary = data.summary(store, version, view.filters)
 page.summary_strip(summary)
@@ -54,33 +53,14 @@ if summary.articles == 0:
     st.info("No articles match: clear a filter or widen the dates.", icon=":material/filter_alt_off:")
     filters.clear_all(state.DEFAULTS, key="clear_all_empty")
 
-granularity = page.timeline_controls() if summary.articles else "auto"
 if summary.articles:
+    granularity = page.timeline_controls()
     if granularity == "auto":
         granularity = auto_granularity(summary.first, summary.last)
     chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
     timeline(
         chart.frame, granularity, view.measure, view.share, view.weak, chart.denominator,
-        chart.undated, key="timeline", on_range=state.set_dates,
+        chart.undated, key="timeline", on_range=state.set_dates, series_label=names.get(view.split, str),
     )  # fmt: skip
 
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        st.subheader("Articles", anchor=False)
-        results.sort_choice(state.SORT)
-        rows = data.results(store, version, view.filters, view.sort, view.page, PAGE_SIZE)
-        results.result_list(rows, "result", state.open_article, names["country"], view.article)
-        results.pager(summary.articles, view.page, "pager", state.set_page)
-    with right:
-        opened = data.article(store, version, view.article) if view.article else None
-        if opened is None:
-            st.caption("Choose an article on the left to read it here.")
-        else:
-            reader.reader(
-                opened.row, opened.copies, opened.related, key="reader",
-                on_tag=state.add_filter, on_open=state.open_article,
-                search_terms=page.search_terms(view.filters),
-                entity_terms=page.entity_terms(opened.row), label=page.tag_label(names),
-            )  # fmt: skip
-
-page.share_and_export(store, view)
+reading_area(store, summary.articles, names)

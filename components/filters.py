@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -33,11 +31,11 @@ def date_range(
     if first is None or last is None:
         st.caption("No dated articles yet.")
         return None, None
-    left, right = st.columns(2)
     # Wide bounds: a shared link may carry any date, and a picker refuses values outside its bounds.
     bounds = {"min_value": EARLIEST, "max_value": LATEST, "format": "YYYY-MM-DD", "value": None}
-    start = left.date_input("From", key=keys[0], help=f"Earliest article: {first}", **bounds)
-    end = right.date_input("To", key=keys[1], help=f"Latest article: {last}", **bounds)
+    # One picker per line: side by side in the sidebar, each is too narrow for its placeholder.
+    start = st.date_input("From", key=keys[0], help=f"Earliest article: {first}", **bounds)
+    end = st.date_input("To", key=keys[1], help=f"Latest article: {last}", **bounds)
     return start, end
 
 
@@ -49,38 +47,38 @@ def facet(
     label: Label = str,
 ) -> tuple[str, ...]:
     """One facet: a searchable multiselect over every value, then the top values under the
-    current filters with their counts, each a click that adds it. Returns the selection."""
+    current filters with their counts as chips that toggle them. Returns the selection."""
     chosen = st.multiselect(title, list(options), key=key, format_func=label, placeholder="Find any value…")
-    shown = 0
-    chips = st.container(horizontal=True, gap="small")
-    for value, count in counts.itertuples(index=False):
-        if value in chosen:
-            continue
-        chips.button(
-            f"{escape_markdown(label(value))} · {count:,}",
-            key=f"{key}-add-{slug(value)}",
-            on_click=_add,
-            args=(key, value),
-            type="tertiary",
-        )
-        shown += 1
-    if not shown and not chosen:
-        st.caption("No values in the matching articles.")
+    if counts.empty:
+        if not chosen:
+            st.caption("No values in the matching articles.")
+        return tuple(chosen)
+    shown = counts["value"].tolist()
+    numbers = dict(zip(shown, counts["count"].tolist(), strict=True))
+    chips = f"{key}-chips"
+    # The chips mirror the multiselect: set before the widget is drawn, so a value chosen in
+    # either place shows as chosen in both. One pills widget, not a button per value: cheaper
+    # to draw on every rerun.
+    st.session_state[chips] = [value for value in shown if value in chosen]
+    st.pills(
+        f"Top {title.lower()}",
+        shown,
+        selection_mode="multi",
+        key=chips,
+        format_func=lambda value: f"{escape_markdown(label(value))} · {numbers[value]:,}",
+        on_change=_toggle,
+        args=(key, chips, tuple(shown)),
+        label_visibility="collapsed",
+    )
     return tuple(chosen)
 
 
-def _add(key: str, value: str) -> None:
+def _toggle(key: str, chips: str, shown: tuple[str, ...]) -> None:
+    """A chip was clicked: the multiselect gains or loses that value, in the order chosen."""
+    picked = list(st.session_state.get(chips) or [])
     current = list(st.session_state.get(key) or [])
-    if value not in current:
-        st.session_state[key] = [*current, value]
-
-
-def slug(value: str) -> str:
-    """A widget-key-safe form of a value: readable when it is simple, hashed otherwise."""
-    if re.fullmatch(r"[A-Za-z0-9]{1,40}", value):
-        return value
-    digest = hashlib.blake2b(value.encode("utf-8"), digest_size=4).hexdigest()
-    return re.sub(r"[^A-Za-z0-9]+", "_", value)[:24] + "-" + digest
+    kept = [value for value in current if value not in shown or value in picked]
+    st.session_state[key] = kept + [value for value in picked if value not in kept]
 
 
 def country_options(mode_key: str, primary_key: str) -> tuple[str, bool]:

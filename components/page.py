@@ -129,8 +129,10 @@ def entity_terms(row: dict[str, object]) -> list[str]:
     return terms
 
 
+@st.fragment
 def upload_panel(path: Path) -> None:
-    """Drop files of any supported format; they join this session's corpus (or the shared one)."""
+    """Drop files of any supported format; they join this session's corpus (or the shared one).
+    A fragment: choosing files reruns only this panel; a finished ingest reruns the page."""
     where = "everyone's corpus" if data.shared_ingest() else "your session only"
     with st.expander("Add files", icon=":material/upload_file:"):
         files = st.file_uploader(

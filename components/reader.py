@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from components.filters import slug
 from components.text import escape_markdown, highlight, paragraphs
 
 DATE_SOURCE_WORDS = {
@@ -66,19 +65,28 @@ def _byline(row: dict[str, object]) -> str:
 
 
 def _tags(row: dict[str, object], key: str, on_tag: Pick, label: Callable[[str, str], str]) -> None:
+    """The article's tags as one row of chips; a click adds that filter."""
     chips = [(kind, value) for column, kind in TAG_KINDS for value in (row.get(column) or [])]
     if not chips:
         return
-    columns = st.container(horizontal=True, gap="small")
-    for kind, value in chips:
-        columns.button(
-            escape_markdown(label(kind, value)),
-            key=f"{key}-tag-{kind}-{slug(value)}",
-            on_click=on_tag,
-            args=(kind, value),
-            help=f"Add {kind} filter",
-            type="secondary",
-        )
+    st.pills(
+        "Tags: click one to add it as a filter",
+        chips,
+        key=f"{key}-tags",
+        format_func=lambda chip: escape_markdown(label(*chip)),
+        on_change=_tagged,
+        args=(f"{key}-tags", on_tag),
+        label_visibility="collapsed",
+        wrap=True,  # directly in a column pills would scroll sideways, hiding tags
+    )
+
+
+def _tagged(key: str, on_tag: Pick) -> None:
+    chip = st.session_state.get(key)
+    if chip:
+        on_tag(*chip)
+    # A tag is an action, not a lasting choice: the chips go back to unselected.
+    st.session_state[key] = None
 
 
 def _copies(copies: pd.DataFrame, row: dict[str, object]) -> None:

@@ -25,18 +25,22 @@ def result_list(
     country_label: Callable[[str], str],
     open_article: str | None = None,
 ) -> None:
-    """One line per article: title (opens it in the reader), then date, source, countries."""
-    for row in rows.itertuples(index=False):
-        is_open = row.article_id == open_article
-        st.button(
-            escape_markdown(row.title) or "(untitled)",
-            key=f"{key}-{row.article_id}",
-            on_click=on_open,
-            args=(row.article_id,),
-            type="primary" if is_open else "tertiary",
-            icon=":material/article:",
-        )
-        st.caption(escape_markdown(_details(row, country_label)))
+    """One entry per article: title (opens it in the reader), then date, source, countries.
+    Title and details sit together in their own container, entries further apart."""
+    with st.container(gap="medium"):
+        for row in rows.itertuples(index=False):
+            is_open = row.article_id == open_article
+            with st.container(gap=None):
+                st.button(
+                    escape_markdown(row.title) or "(untitled)",
+                    key=f"{key}-{row.article_id}",
+                    on_click=on_open,
+                    args=(row.article_id,),
+                    type="primary" if is_open else "tertiary",
+                    icon=":material/article:",
+                    wrap=False,  # one line per title, cut with an ellipsis; hovering shows it whole
+                )
+                st.caption(escape_markdown(_details(row, country_label)))
 
 
 def _details(row: object, country_label: Callable[[str], str]) -> str:
@@ -53,13 +57,20 @@ def _details(row: object, country_label: Callable[[str], str]) -> str:
 
 
 def pager(total: int, page: int, key: str, on_page: Callable[[int], None]) -> None:
-    """Previous / next page controls with the position in the results."""
+    """Page buttons (arrows and numbers, no text label to cut off) and the position in the results."""
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages - 1)
-    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
-    left.button("Previous", key=f"{key}-prev", disabled=page <= 0, on_click=on_page, args=(page - 1,))
     first = page * PAGE_SIZE + 1 if total else 0
-    middle.caption(
+    st.caption(
         f"{first:,}–{min((page + 1) * PAGE_SIZE, total):,} of {total:,} · page {page + 1} of {pages:,}"
     )
-    right.button("Next", key=f"{key}-next", disabled=page >= pages - 1, on_click=on_page, args=(page + 1,))
+    if pages == 1:
+        return
+    # The widget mirrors the view's page (which a link or a filter change may set): set it
+    # before drawing; the widget counts pages from 1.
+    st.session_state[key] = page + 1
+    st.pagination(pages, key=key, on_change=_turn, args=(key, on_page))
+
+
+def _turn(key: str, on_page: Callable[[int], None]) -> None:
+    on_page(int(st.session_state[key]) - 1)

@@ -226,6 +226,7 @@ SEARCH, DATE_FROM, DATE_TO = "q", "date_from", "date_to"
 MODE, PRIMARY = "country_mode", "primary_only"
 GRAN, SPLIT, MEASURE, SCALE, WEAK, SORT = "gran", "split", "measure", "scale", "weak", "sort"
 PAGE, ARTICLE, LOADED, NOTICES = "page", "article", "_view_loaded", "_notices"
+LAST_FILTERS = "_last_filters"
 FACET_KEYS = {kind: f"f_{kind}" for kind in ("country", "topic", "person", "organization", "source")}
 FACET_FIELD = FILTER_FIELDS
 DEFAULTS: dict[str, object] = {
@@ -298,9 +299,15 @@ def current_view(corpus: str) -> View:
 
 def reset_page_on_change(filters: Filters) -> None:
     """New filters start the results again at page one."""
-    if st.session_state.get("_last_filters") not in (None, filters):
+    if st.session_state.get(LAST_FILTERS) not in (None, filters):
         st.session_state[PAGE] = 0
-    st.session_state["_last_filters"] = filters
+    st.session_state[LAST_FILTERS] = filters
+
+
+def filters_moved() -> bool:
+    """Whether the filters changed since the whole page last ran (a tag clicked in the reader):
+    a fragment that sees this must rerun the whole page, or the counts would be stale."""
+    return st.session_state.get(LAST_FILTERS) not in (None, current_filters())
 
 
 def add_filter(kind: str, value: str) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Background colours of the two kinds of highlight (Streamlit Markdown directive names).
 SEARCH_COLOUR = "orange-background"
 ENTITY_COLOUR = "blue-background"
 # Longest term list compiled into one highlight pattern.
 MAX_HIGHLIGHT_TERMS = 200
+# Compiled term patterns kept (two per open article: search terms and entity names).
+HIGHLIGHT_PATTERNS_KEPT = 64
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it means no
 # link, image, HTML tag, emphasis, heading, list, table, math ($) or directive (:red[...])
@@ -42,12 +45,18 @@ def escape_markdown_keep_spaces(text: str) -> str:
 
 
 def _spans(text: str, terms: Iterable[str], colour: str) -> list[tuple[int, int, str]]:
+    pattern = _pattern(tuple(terms))
+    return [(m.start(), m.end(), colour) for m in pattern.finditer(text)] if pattern else []
+
+
+@lru_cache(maxsize=HIGHLIGHT_PATTERNS_KEPT)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a term list, compiled once per article rather than once per paragraph."""
     words = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
     if not words:
-        return []
+        return None
     alternatives = "|".join(re.escape(w) for w in words[:MAX_HIGHLIGHT_TERMS])
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return [(m.start(), m.end(), colour) for m in pattern.finditer(text)]
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def _non_overlapping(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -79,3 +79,13 @@ def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("store") / "corpus"
     write_store(build_corpus(copies_from_raw(fixture_articles())), path)
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus of data/sample (a few hundred articles: enough for several result pages)."""
+    from loaders.sample import build_sample_store
+
+    path = tmp_path_factory.mktemp("sample") / "corpus"
+    build_sample_store(path)
+    return path

@@ -60,6 +60,11 @@ def metric(page: Page, label: str = METRIC) -> Locator:
     return cell.locator("[data-testid='stMetricValue']")
 
 
+def chip(page: Page, key: str, text: str) -> Locator:
+    """One chip (a pill) of the pills widget with this key."""
+    return page.locator(f".st-key-{key} button").filter(has_text=text).first
+
+
 def params(page: Page) -> dict[str, list[str]]:
     """The page URL's query parameters."""
     return parse_qs(urlparse(page.url).query)
@@ -89,7 +94,7 @@ def no_server_errors(server: Server) -> None:
 def test_facet_and_article_survive_a_shared_link(browser: Browser, page: Page, server: Server) -> None:
     open_app(page, server.url)
     before = metric(page).inner_text()
-    page.locator(".st-key-f_country-add-LBN button").click()
+    chip(page, "f_country-chips", "Lebanon").click()
     settle(page)
     expect(page).to_have_url(re.compile(r"[?&]country=LBN"))
     expect(metric(page)).not_to_have_text(before)
@@ -108,6 +113,20 @@ def test_facet_and_article_survive_a_shared_link(browser: Browser, page: Page, s
         assert params(colleague)["article"] == params(page)["article"]
     finally:
         context.close()
+    no_server_errors(server)
+
+
+def test_a_reader_tag_adds_its_filter_and_the_whole_page_follows(page: Page, server: Server) -> None:
+    """The reader is a fragment: a tag clicked there must still refresh counts, facets and chart."""
+    open_app(page, server.url)
+    before = metric(page).inner_text()
+    reader_title(page, open_result(page, "Cairo"))
+    chip(page, "reader-tags", "Jordan").click()
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]country=JOR"))
+    expect(metric(page)).not_to_have_text(before)
+    expect(chip(page, "f_country-chips", "Jordan")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".st-key-f_country").get_by_text("Jordan")).to_be_visible()
     no_server_errors(server)
 
 
