@@ -64,11 +64,12 @@ CODE_VERSION_ENV = "COVERAGE_LOAD_COMMIT"
 
 # One round of an analyst's work, in order; filters accumulate until clear_all.
 STEPS = ("country", "date_from", "date_to", "search", "article", "clear_all")
-# Words an analyst of Middle East diplomacy types; every one occurs in the synthetic corpus.
+# Words an analyst of Middle East diplomacy types; each matches 90 to 94,000 of the 100,000
+# synthetic articles (seed 0), so searches range from rare to near-universal.
 SEARCH_WORDS = (
     "ceasefire", "sanctions", "refugees", "reconstruction", "hostages", "nuclear", "elections",
     "humanitarian", "negotiators", "delegation", "envoy", "summit", "mediators", "investment",
-    "shipping", "counterterrorism", "normalization", "water", "energy", "security",
+    "shipping", "counterterrorism", "normalization", "truce", "energy", "security",
 )  # fmt: skip
 # Analysts mostly click the first few country chips (the most covered countries).
 TOP_CHIPS = 6
