@@ -66,10 +66,11 @@ def pager(total: int, page: int, key: str, on_page: Callable[[int], None]) -> No
     )
     if pages == 1:
         return
-    # The widget mirrors the view's page (which a link or a filter change may set): set it
-    # before drawing; the widget counts pages from 1.
-    st.session_state[key] = page + 1
-    st.pagination(pages, key=key, on_change=_turn, args=(key, on_page))
+    # The widget must show the view's page, which a link or a filter change may set: a widget
+    # keyed by the position is drawn fresh at its default whenever the position changes
+    # (st.pagination always has a default, so its state cannot be set from outside).
+    position = f"{key}-{page + 1}-of-{pages}"
+    st.pagination(pages, default=page + 1, key=position, on_change=_turn, args=(position, on_page))
 
 
 def _turn(key: str, on_page: Callable[[int], None]) -> None:

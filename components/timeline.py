@@ -197,7 +197,7 @@ def timeline(
     )
     notes = []
     if undated:
-        notes.append(f"{undated:,} undated articles are not on the chart.")
+        notes.append(f"{undated:,} undated article{'s are' if undated != 1 else ' is'} not on the chart.")
     if share:
         notes.append(f"Bars show the {escape_markdown(denominator)}.")
     if notes:
