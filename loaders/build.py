@@ -249,7 +249,10 @@ class Builder:
             " FROM texts t LEFT JOIN groups g USING (seq) JOIN articles_by_group a"
             " ON a.grp = coalesce(g.grp, t.seq) ORDER BY t.seq"
         )
-        columns = ", ".join(["idx", *[c for c in COLUMNS if c not in ("body", "captions")], "weak_date"])
+        # copy_key names the copy whose body and captions the article shows.
+        columns = ", ".join(
+            ["idx", *[c for c in COLUMNS if c not in ("body", "captions")], "weak_date", "copy_key"]
+        )
         con.execute(
             f"CREATE OR REPLACE TABLE articles AS SELECT {columns} FROM articles_by_group ORDER BY idx"
         )
@@ -314,7 +317,7 @@ per_group AS (
 ),
 best AS (
     SELECT * FROM copy_rows
-    QUALIFY row_number() OVER (PARTITION BY grp ORDER BY completeness DESC, article_id) = 1
+    QUALIFY row_number() OVER (PARTITION BY grp ORDER BY completeness DESC, article_id, copy_key) = 1
 )
 SELECT (row_number() OVER (ORDER BY coalesce(b.published, p.any_date) DESC NULLS LAST, b.article_id)
         - 1)::INTEGER AS idx,
@@ -326,7 +329,8 @@ SELECT (row_number() OVER (ORDER BY coalesce(b.published, p.any_date) DESC NULLS
        b.word_count::BIGINT AS word_count, p.duplicate_group, p.duplicates::BIGINT AS duplicates,
        b.ingested_at,
        (CASE WHEN b.published IS NULL AND p.any_date IS NOT NULL THEN p.any_date_source
-             ELSE b.date_source END) IN (SELECT unnest(?)) AS weak_date
+             ELSE b.date_source END) IN (SELECT unnest(?)) AS weak_date,
+       b.copy_key
 FROM best b JOIN per_group p USING (grp)
 """
 

@@ -50,8 +50,8 @@ def export_store(store: Path, out: Path) -> int:
         count = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
         con.execute(
             f"COPY (SELECT {columns}, coalesce(strftime(published, '%Y-%m'), '{UNDATED_PARTITION}') AS month"
-            " FROM articles a JOIN (SELECT DISTINCT ON (article_id) article_id, body, captions FROM copies)"
-            f" USING (article_id) ORDER BY article_id) TO '{_quoted(building)}'"
+            " FROM articles a JOIN (SELECT copy_key, body, captions FROM copies) USING (copy_key)"
+            f" ORDER BY article_id) TO '{_quoted(building)}'"
             " (FORMAT parquet, PARTITION_BY (month))"
         )
     if out.exists():

@@ -367,7 +367,7 @@ class Store:
                 return None
             row = _with_lists(found).iloc[0].to_dict()
             text = cur.execute(
-                "SELECT body, captions FROM copies WHERE article_id = ? LIMIT 1", [article_id]
+                "SELECT body, captions FROM copies WHERE copy_key = ?", [row.pop("copy_key")]
             ).fetchall()[0]
             row["body"], row["captions"] = text[0], [str(c) for c in text[1] or []]
             copies = cur.execute(
@@ -410,9 +410,9 @@ class Store:
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
             frame = cur.execute(
-                "SELECT a.* EXCLUDE (idx, weak_date), c.body, c.captions FROM articles a"
-                " JOIN (SELECT DISTINCT ON (article_id) article_id, body, captions FROM copies) c"
-                f" USING (article_id) WHERE {where} ORDER BY a.idx LIMIT ?",
+                "SELECT a.* EXCLUDE (idx, weak_date, copy_key), c.body, c.captions FROM articles a"
+                " JOIN copies c USING (copy_key)"
+                f" WHERE {where} ORDER BY a.idx LIMIT ?",
                 [*params, limit],
             ).df()
         return _with_lists(frame)

@@ -187,9 +187,8 @@ def read_tables(con: duckdb.DuckDBPyConnection) -> Corpus:
     mentions = con.sql("SELECT * FROM mentions ORDER BY article_id, kind, count DESC, value").df()
     articles = (
         con.sql(
-            "SELECT a.* EXCLUDE (idx, weak_date), c.body, c.captions FROM articles a"
-            " JOIN (SELECT DISTINCT ON (article_id) article_id, body, captions FROM copies) c"
-            " USING (article_id) ORDER BY a.idx"
+            "SELECT a.* EXCLUDE (idx, weak_date, copy_key), c.body, c.captions FROM articles a"
+            " JOIN copies c USING (copy_key) ORDER BY a.idx"
         )
         .to_arrow_table()
         .to_pandas()
