@@ -71,13 +71,15 @@ SEARCH_WORDS = (
     "humanitarian", "negotiators", "delegation", "envoy", "summit", "mediators", "investment",
     "shipping", "counterterrorism", "normalization", "truce", "energy", "security",
 )  # fmt: skip
-# Analysts mostly click the first few country chips (the most covered countries).
+# Analysts mostly click one of the first few country chips (the most covered countries).
 TOP_CHIPS = 6
 FIRST_YEAR, LAST_YEAR = 2016, 2025
 WINDOW_MONTHS = (3, 36)
 SUMMARY_LABEL = "Articles matching"
-COUNTRY_CHIP = "f_country-add-"
+# The top countries under the current filters, as one pills widget ("Israel · 12,345").
+COUNTRY_CHIPS = "f_country-chips"
 RESULT_BUTTON = re.compile(r"^result-([0-9a-f]{16})$")
+FINISHED_WELL = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")
 
 
@@ -229,28 +231,45 @@ async def sample_rss(pid: int, samples: list[float], stop: asyncio.Event) -> Non
 # --- one analyst ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Widget:
+    """One widget as the page drew it."""
+
+    id: str
+    kind: str  # the element type: button, button_group, text_input, date_input, ...
+    fragment: str = ""  # the st.fragment it was drawn in; "" = the main script
+    label: str = ""
+    primary: bool = False  # a button drawn as primary (the open article)
+    options: tuple[str, ...] = ()  # the labels a pills or segmented control offers
+
+
 @dataclass
 class Page:
-    """What one script run sent back: widgets by key, metrics, errors, how it ended."""
+    """What the browser would show after a run: widgets by key, metrics, errors, how it ended."""
 
-    widgets: dict[str, str] = field(default_factory=dict)  # user key -> widget id
-    labels: dict[str, str] = field(default_factory=dict)  # button key -> label
-    primary: set[str] = field(default_factory=set)  # keys of buttons drawn as primary
-    metrics: dict[str, str] = field(default_factory=dict)
+    widgets: dict[str, Widget] = field(default_factory=dict)  # by the widget's user key
+    metrics: dict[str, tuple[str, str]] = field(default_factory=dict)  # label -> (value, fragment)
     errors: list[str] = field(default_factory=list)
     finished: str = ""
 
     @property
     def articles(self) -> int | None:
         """The summary strip's count of matching articles."""
-        text = self.metrics.get(SUMMARY_LABEL, "")
-        return int(text.replace(",", "")) if text.replace(",", "").isdigit() else None
+        text = self.metrics.get(SUMMARY_LABEL, ("", ""))[0].replace(",", "")
+        return int(text) if text.isdigit() else None
+
+    def outside(self, fragment: str) -> Page:
+        """What stays on screen while one fragment reruns: everything drawn outside it."""
+        return Page(
+            {k: w for k, w in self.widgets.items() if w.fragment != fragment},
+            {k: m for k, m in self.metrics.items() if m[1] != fragment},
+        )
 
     def take(self, msg: ForwardMsg) -> None:
         """Note what one delta adds to the page."""
         if msg.delta.WhichOneof("type") != "new_element":
             return
-        element = msg.delta.new_element
+        element, fragment = msg.delta.new_element, msg.delta.fragment_id
         kind = element.WhichOneof("type")
         proto = getattr(element, kind)
         if kind == "exception":
@@ -258,15 +277,13 @@ class Page:
         elif kind == "alert" and proto.format == Alert.ERROR:
             self.errors.append(f"error: {proto.body}")
         elif kind == "metric":
-            self.metrics[proto.label] = proto.body
+            self.metrics[proto.label] = (proto.body, fragment)
         matched = WIDGET_ID.match(getattr(proto, "id", "") or "")
         if matched:
-            key = matched.group(1)
-            self.widgets[key] = proto.id
-            if kind == "button":
-                self.labels[key] = proto.label
-                if proto.type == "primary":
-                    self.primary.add(key)
+            options = tuple(o.content for o in proto.options) if kind == "button_group" else ()
+            primary = kind == "button" and proto.type == "primary"
+            label = getattr(proto, "label", "")
+            self.widgets[matched.group(1)] = Widget(proto.id, kind, fragment, label, primary, options)
 
 
 @dataclass
@@ -279,6 +296,7 @@ class Interaction:
     errors: list[str]
     check: str = ""  # what the page showed that it should not have; "" = as expected
     articles: int | None = None  # the summary count on the page that came back
+    fragment: str = ""  # the st.fragment that reran alone; "" = the whole page
 
 
 class Analyst:
@@ -295,6 +313,7 @@ class Analyst:
         self.total: int | None = None  # articles in the unfiltered view
         self.window_start = date(FIRST_YEAR, 1, 1)
         self.skipped = 0  # steps the page offered nothing for (no results to open)
+        self.last_fragment = ""
 
     async def open(self) -> Interaction:
         """Connect and load the page, as a browser opening the app's URL."""
@@ -326,27 +345,29 @@ class Analyst:
         states, expect = change
         seconds = await self._rerun(states, time.perf_counter())
         check = expect(before, self.page)
-        return Interaction(self.number, step, seconds, self.page.errors, check, self.page.articles)
+        done = Interaction(self.number, step, seconds, self.page.errors, check, self.page.articles)
+        done.fragment = self.last_fragment
+        return done
 
     # Each step returns the widget states to send and a check of the page that comes back.
 
     def _country(self) -> tuple[list[WidgetState], Callable[[int | None, Page], str]] | None:
-        chips = [k for k in self.page.widgets if k.startswith(COUNTRY_CHIP)]
-        if not chips:
+        if self.page.articles == 0:
             return None
-        key = self.rng.choice(chips[:TOP_CHIPS])
+        chips = self.page.widgets[COUNTRY_CHIPS]
+        picked = self.rng.choice(chips.options[:TOP_CHIPS])
         # The round starts with no country chosen, so the chip's count (matching articles that
         # carry the country) is exactly what the summary must say once it is picked.
-        shown = int(self.page.labels[key].rsplit("·", 1)[-1].strip().replace(",", ""))
+        shown = int(picked.rsplit("·", 1)[-1].strip().replace(",", ""))
 
         def expect(before: int | None, page: Page) -> str:
-            if key in page.widgets:
-                return f"chip {key} still offered after it was picked"
             if page.articles != shown:
-                return f"picked {key} showing {shown:,}, summary says {page.articles}"
+                return f"picked {picked!r}, summary says {page.articles}"
             return ""
 
-        return [self._trigger(key)], expect
+        state = WidgetState(id=chips.id)
+        state.string_array_value.data.append(picked)
+        return [state], expect
 
     def _date_from(self) -> tuple[list[WidgetState], Callable[[int | None, Page], str]]:
         year = self.rng.randint(FIRST_YEAR, LAST_YEAR - 1)
@@ -359,19 +380,20 @@ class Analyst:
         return [self._dates("date_to", end)], _narrower
 
     def _search(self) -> tuple[list[WidgetState], Callable[[int | None, Page], str]]:
-        state = WidgetState(id=self.page.widgets["q"], string_value=self.rng.choice(SEARCH_WORDS))
+        state = WidgetState(id=self.page.widgets["q"].id, string_value=self.rng.choice(SEARCH_WORDS))
         return [state], _narrower
 
     def _article(self) -> tuple[list[WidgetState], Callable[[int | None, Page], str]] | None:
         results = [k for k in self.page.widgets if RESULT_BUTTON.match(k)]
-        if not results:
+        if not results and self.page.articles == 0:
             return None
-        key = self.rng.choice(results)
+        key = self.rng.choice(results) if results else "result-<any>"
 
         def expect(before: int | None, page: Page) -> str:
             if page.articles != before:
                 return f"opening an article changed the count from {before} to {page.articles}"
-            return "" if key in page.primary else f"{key} not shown as the open article"
+            opened = page.widgets.get(key)
+            return "" if opened and opened.primary else f"{key} not shown as the open article"
 
         return [self._trigger(key)], expect
 
@@ -384,10 +406,10 @@ class Analyst:
         return [self._trigger("clear_all")], expect
 
     def _trigger(self, key: str) -> WidgetState:
-        return WidgetState(id=self.page.widgets[key], trigger_value=True)
+        return WidgetState(id=self.page.widgets[key].id, trigger_value=True)
 
     def _dates(self, key: str, day: date) -> WidgetState:
-        state = WidgetState(id=self.page.widgets[key])
+        state = WidgetState(id=self.page.widgets[key].id)
         state.string_array_value.data.append(day.isoformat())
         return state
 
@@ -402,7 +424,13 @@ class Analyst:
         rerun.context_info.timezone = "UTC"
         rerun.context_info.locale = "en-US"
         rerun.context_info.url = f"{self.server.url}/?{self.query_string}"
-        self.page = Page()
+        # A widget drawn inside an st.fragment reruns only that fragment, as in the browser;
+        # what the page drew outside it stays on screen.
+        changed = {state.id for state in states}
+        fragments = {w.fragment for w in self.page.widgets.values() if w.id in changed}
+        fragment = fragments.pop() if len(fragments) == 1 else ""
+        rerun.fragment_id = self.last_fragment = fragment
+        self.page = self.page.outside(fragment) if fragment else Page()
         await self.socket.send(msg.SerializeToString())
         try:
             async with asyncio.timeout(RERUN_TIMEOUT_S):
@@ -426,8 +454,10 @@ class Analyst:
             self.query_string = msg.page_info_changed.query_string
         elif kind == "script_finished":
             status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+            if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return  # st.rerun(): the next run follows on its own, as the browser waits for it
             self.page.finished = status
-            if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+            if msg.script_finished not in FINISHED_WELL:
                 self.page.errors.append(f"script finished: {status}")
 
 
@@ -632,10 +662,18 @@ PHASE_HEADER = (
 def step_rows(phase: Phase) -> list[list[str]]:
     rows = []
     for step in ("page_load", *STEPS):
-        times = timings(i for i in phase.interactions if i.step == step)
+        done = [i for i in phase.interactions if i.step == step]
+        times = timings(done)
         if times:
+            reran = "one fragment" if all(i.fragment for i in done) else "whole page"
             rows.append(
-                [step, str(len(times)), f"{median_ms(times):,.0f}", f"{percentile_ms(times, 0.95):,.0f}"]
+                [
+                    step,
+                    reran,
+                    str(len(times)),
+                    f"{median_ms(times):,.0f}",
+                    f"{percentile_ms(times, 0.95):,.0f}",
+                ]
             )
     return rows
 
@@ -701,7 +739,7 @@ def render(report: Report) -> str:
         "",
         f"Per step with {crowd.clients} analysts (median / p95 ms):",
         "",
-        *table(("step", "count", "median ms", "p95 ms"), step_rows(crowd)),
+        *table(("step", "reruns", "count", "median ms", "p95 ms"), step_rows(crowd)),
         "",
         "Memory: the store is opened once per server process (`st.cache_resource`) and query answers"
         " live in `st.cache_data` caches bounded by entry count, shared by every session. Peak RSS"

@@ -49,6 +49,13 @@ def test_every_analyst_does_one_whole_round(phase: load.Phase) -> None:
     assert len(phase.interactions) + phase.skipped_steps == CLIENTS * (1 + len(load.STEPS))
 
 
+def test_opening_an_article_reruns_only_the_reading_fragment(phase: load.Phase) -> None:
+    opened = [i for i in phase.interactions if i.step == "article"]
+    assert opened, "no analyst had an article to open"
+    assert all(i.fragment for i in opened)
+    assert not any(i.fragment for i in phase.interactions if i.step != "article")
+
+
 def test_clear_all_brings_back_the_whole_corpus(phase: load.Phase) -> None:
     totals = {i.articles for i in phase.interactions if i.step == "page_load"}
     cleared = [i for i in phase.interactions if i.step == "clear_all"]
@@ -94,14 +101,29 @@ def test_a_broken_page_is_an_error_not_a_crash() -> None:
     assert page.errors == ["exception: ImportError: cannot import name"]
 
 
-def test_widgets_are_found_by_their_key() -> None:
+def test_widgets_are_found_by_their_key_with_their_fragment() -> None:
     page = load.Page()
     msg = load.ForwardMsg()
+    msg.delta.fragment_id = "reading"
     button = msg.delta.new_element.button
-    button.id, button.label, button.type = "$$ID-0a1b-f_country-add-LBN", "Lebanon · 1,234", "tertiary"
+    button.id, button.label, button.type = "$$ID-0a1b-result-00112233aabbccdd", "Envoys meet", "primary"
     page.take(msg)
-    assert page.widgets == {"f_country-add-LBN": button.id}
-    assert page.labels["f_country-add-LBN"] == "Lebanon · 1,234"
+    assert page.widgets == {
+        "result-00112233aabbccdd": load.Widget(button.id, "button", "reading", "Envoys meet", primary=True)
+    }
+    assert page.outside("reading").widgets == {}
+    assert page.outside("").widgets == page.widgets
+
+
+def test_pills_offer_their_labels() -> None:
+    page = load.Page()
+    msg = load.ForwardMsg()
+    pills = msg.delta.new_element.button_group
+    pills.id = "$$ID-9f-f_country-chips"
+    pills.options.add(content="Israel · 12,345")
+    pills.options.add(content="Lebanon · 2,001")
+    page.take(msg)
+    assert page.widgets["f_country-chips"].options == ("Israel · 12,345", "Lebanon · 2,001")
 
 
 def test_the_store_is_reused_when_it_opens(tmp_path: Path) -> None:
