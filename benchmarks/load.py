@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import csv
+import hashlib
 import math
 import os
 import platform
@@ -61,6 +62,8 @@ RAMP_S = 5.0
 THINK_S = 2.0
 LOG_TAIL_CHARS = 3000
 CODE_VERSION_ENV = "COVERAGE_LOAD_COMMIT"
+# A session adding less than this share of one analyst's peak RSS is not a copy of the store.
+SHARED_STORE_SHARE = 0.1
 
 # One round of an analyst's work, in order; filters accumulate until clear_all.
 STEPS = ("country", "date_from", "date_to", "search", "article", "clear_all")
@@ -86,19 +89,30 @@ WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")
 # --- the store --------------------------------------------------------------------------------
 
 
+def loaders_fingerprint() -> str:
+    """A hash of the code and gazetteers that build a store: a store from other loaders is stale."""
+    digest = hashlib.blake2b(digest_size=6)
+    for path in sorted((ROOT / "loaders").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".csv", ".yaml", ".yml", ".txt"):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def store_for(articles: int, scratch: Path = SCRATCH, log: Callable[[str], None] = print) -> Path:
-    """A store of `articles` synthetic articles (seed SEED): reused when it opens, else ingested."""
+    """A store of `articles` synthetic articles (seed SEED) built by the current loaders: reused
+    when one exists and opens, else ingested (a store of the same size from other loaders goes)."""
     from loaders.query import Store
 
-    store = scratch / f"store-{articles}-seed{SEED}"
+    store = scratch / f"store-{articles}-seed{SEED}-{loaders_fingerprint()}"
     try:
         Store(store).close()
         return store
-    except Exception as error:  # missing, half-built, or written by an older store format
+    except Exception as error:  # missing, half-built, or unreadable by this code
         log(f"building the {articles:,}-article store in {store} ({error.__class__.__name__})")
     from loaders.ingest import ingest
 
-    shutil.rmtree(store, ignore_errors=True)
+    for stale in scratch.glob(f"store-{articles}-seed{SEED}*"):
+        shutil.rmtree(stale, ignore_errors=True)
     folder = scratch / f"csv-{articles}-seed{SEED}"
     write_csv_parts(articles, folder)
     report = ingest([folder], store)
@@ -745,8 +759,12 @@ def render(report: Report) -> str:
         " live in `st.cache_data` caches bounded by entry count, shared by every session. Peak RSS"
         f" grew by {crowd.peak_rss_mb - alone.peak_rss_mb:,.0f} MB from 1 to {crowd.clients}"
         f" analysts, {per_session:,.1f} MB per extra session (sessions, their widget state and"
-        " more cached answers), against"
-        f" {alone.peak_rss_mb:,.0f} MB for one analyst: one shared store, not one per session.",
+        f" more cached answers), against {alone.peak_rss_mb:,.0f} MB for one analyst: "
+        + (
+            "one shared store, not one per session."
+            if per_session < SHARED_STORE_SHARE * alone.peak_rss_mb
+            else "each session costs a sizeable share of one analyst's memory: look for per-session copies."
+        ),
         "",
         "Caveats: the clients send only the widget that changed (the browser sends every widget's"
         " value, which the server parses in microseconds) and no cached-message hashes (the browser"

@@ -132,3 +132,11 @@ def test_the_store_is_reused_when_it_opens(tmp_path: Path) -> None:
     again = load.store_for(40, tmp_path, log=built.append)
     assert first == again
     assert len([line for line in built if line.startswith("building")]) == 1
+
+
+def test_a_store_from_other_loaders_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = load.store_for(40, tmp_path, log=lambda _: None)
+    monkeypatch.setattr(load, "loaders_fingerprint", lambda: "edited")
+    new = load.store_for(40, tmp_path, log=lambda _: None)
+    assert new != old and new.name.endswith("-edited")
+    assert not old.exists()
