@@ -13,7 +13,11 @@ st.set_page_config(page_title="Diplomacy coverage", page_icon=":material/public:
 if not page.signed_in():
     st.stop()
 
-path = data.store_path()
+try:
+    path = data.store_path()
+except StoreError as error:  # a store address that cannot be reached and was never mirrored
+    page.no_store(error, upload=False)
+    st.stop()
 data.ensure_store(path)
 served = page.served_store(path)
 try:

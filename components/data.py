@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from loaders import remote
 from loaders.ingest import IngestReport, ingest_files, private_copy
 from loaders.pipeline import Progress
 from loaders.query import Article, Filters, Store, Summary, Timeline
@@ -24,14 +25,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def store_path() -> Path:
-    """The store to serve: COVERAGE_STORE, else a `store` secret, else the project's default."""
-    if os.environ.get("COVERAGE_STORE"):
-        return Path(os.environ["COVERAGE_STORE"])
-    try:
-        secret = st.secrets.get("store")
-    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
-        secret = None
-    return Path(secret) if secret else default_store()
+    """The store to serve: COVERAGE_STORE, else a `store` secret, else the project's default.
+
+    Either may be a folder or a web address; an address is mirrored locally (loaders.remote).
+    """
+    location = os.environ.get("COVERAGE_STORE")
+    if not location:
+        try:
+            location = st.secrets.get("store")
+        except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+            location = None
+    if not location:
+        return default_store()
+    return remote.mirror(str(location)) if remote.is_url(str(location)) else Path(location)
 
 
 def ensure_store(path: Path) -> None:

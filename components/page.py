@@ -53,12 +53,13 @@ def served_store(path: Path) -> Path:
     return Path(private) if private else path
 
 
-def no_store(error: Exception) -> None:
-    """The empty state when there is no store to serve."""
+def no_store(error: Exception, *, upload: bool = True) -> None:
+    """The empty state when there is no store to serve (with uploads, when there is a place to put them)."""
     st.title("Diplomacy coverage", anchor=False)
     st.info(f"There is no corpus to show yet. {escape_markdown(error)}", icon=":material/inbox:")
-    st.caption("Add files with `python -m loaders ingest FILES`, or upload them in the sidebar.")
-    upload_panel(data.store_path())
+    if upload:
+        st.caption("Add files with `python -m loaders ingest FILES`, or upload them in the sidebar.")
+        upload_panel(data.store_path())
 
 
 def notices(version: str) -> None:

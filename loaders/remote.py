@@ -58,7 +58,12 @@ def _cache_root() -> Path:
 
 def _mirror(base: str, cache: Path) -> Path:
     local = cache / hashlib.blake2b(base.encode("utf-8"), digest_size=8).hexdigest()
-    name = _fetch_text(f"{base}/CURRENT").strip()
+    try:
+        name = _fetch_text(f"{base}/CURRENT").strip()
+    except StoreError:
+        if (local / "CURRENT").exists():  # the server is away: keep serving what was mirrored
+            return local
+        raise
     if not GENERATION_NAME.fullmatch(name):
         raise StoreError(f"{base}/CURRENT does not name a store generation")
     target = local / name

@@ -55,6 +55,16 @@ def test_page_runs_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert any("no corpus" in i.value.lower() for i in at.info)
 
 
+def test_an_unreachable_store_address_is_an_empty_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COVERAGE_STORE", "http://127.0.0.1:9/store")
+    monkeypatch.setenv("COVERAGE_MIRROR_DIR", str(tmp_path / "mirrors"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert any("cannot reach the store" in i.value for i in at.info)
+
+
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -71,3 +72,13 @@ def test_an_unreachable_store_says_so(tmp_path: Path) -> None:
 def test_urls_and_folders_are_told_apart() -> None:
     assert is_url("https://example.org/store") and is_url("http://10.0.0.2/s")
     assert not is_url("/srv/store") and not is_url("file:///srv/store")
+
+
+def test_a_mirror_outlives_its_server(published: tuple[str, Path], tmp_path: Path) -> None:
+    url, store = published
+    (tmp_path / "a.txt").write_text(DUMP, encoding="utf-8")
+    ingest([tmp_path / "a.txt"], store)
+    local = mirror(url, tmp_path / "cache", ttl=0)
+    shutil.rmtree(store)  # CURRENT now answers 404
+    assert mirror(url, tmp_path / "cache", ttl=0) == local
+    assert Store(local).summary(Filters()).articles == 1
