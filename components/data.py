@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from loaders import remote
-from loaders.ingest import IngestReport, ingest_files, private_copy
-from loaders.pipeline import Progress
 from loaders.query import Article, Filters, Store, Summary, Timeline
-from loaders.sample import SAMPLE_DIR, build_sample_store
 from loaders.store import DEFAULT_STORE, current_generation, default_store
+
+if TYPE_CHECKING:  # ingest code (polars, parsers, gazetteer) loads on the first upload, not at start
+    from loaders.ingest import IngestReport
+    from loaders.pipeline import Progress
 
 # Cached answers kept per question type; a view change is a cache miss, a revisit is a hit.
 CACHE_ENTRIES = 512
@@ -42,7 +44,11 @@ def store_path() -> Path:
 
 def ensure_store(path: Path) -> None:
     """Build the demo store from data/sample the first time the default store is served."""
-    if current_generation(path) is None and path == DEFAULT_STORE and SAMPLE_DIR.exists():
+    if current_generation(path) is not None or path != DEFAULT_STORE:
+        return
+    from loaders.sample import SAMPLE_DIR, build_sample_store
+
+    if SAMPLE_DIR.exists():
         with st.spinner("Building the demo corpus store (first run only)…"):
             build_sample_store(path)
 
@@ -175,6 +181,8 @@ def ingest_uploads(
     files: list[tuple[str, bytes]], base: Path, progress: Progress
 ) -> tuple[Path, IngestReport]:
     """Ingest uploaded files into this session's own store (a copy of base), or the shared one."""
+    from loaders.ingest import ingest_files, private_copy
+
     if shared_ingest():
         target = base
     else:

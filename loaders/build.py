@@ -30,9 +30,8 @@ import pyarrow as pa
 from loaders import dedup
 from loaders.entities import tag_articles
 from loaders.schema import COLUMNS, WEAK_DATE_SOURCES
+from loaders.store import SCHEMA_VERSION, TAG_COLUMNS, StoreError
 
-SCHEMA_VERSION = 2
-TAG_COLUMNS = ("countries", "countries_primary", "people", "organizations", "topics")
 # The hash of evidence sentences is polars' own: a store remembers which polars made it.
 SENTENCE_HASH = f"polars-{pl.__version__}"
 # Rows handed to SQLite per executemany call while filling the full-text index.
@@ -77,19 +76,6 @@ _CREATE = [
     "CREATE TABLE IF NOT EXISTS sentences (seq INTEGER, h UBIGINT)",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
 ]
-
-
-@dataclass
-class Corpus:
-    """A corpus in memory: every copy seen, the folded article table, the entity mentions."""
-
-    copies: pd.DataFrame  # one row per distinct copy (file, row, source, url), with its tags
-    articles: pd.DataFrame  # one row per distinct article, the schema of loaders/schema.py
-    mentions: pd.DataFrame  # long form for every distinct text: article_id, kind, value, count
-
-
-class StoreError(Exception):
-    """A store that cannot be opened: missing, half-built, or from another schema version."""
 
 
 @dataclass

@@ -13,12 +13,12 @@ import duckdb
 import pandas as pd
 
 from loaders import dedup
-from loaders.build import TAG_COLUMNS, Builder, Corpus
+from loaders.build import Builder
 from loaders.dates import assign_dates
 from loaders.entities import tag_articles
 from loaders.files import iter_input_files, read_file
 from loaders.schema import Problem, RawArticle
-from loaders.store import read_tables
+from loaders.store import TAG_COLUMNS, Corpus, read_tables
 
 # A source that is only a file name ("export.csv") says less than the site in the URL.
 FILE_NAME = re.compile(r"\.(?:csv|tsv|jsonl?|ndjson|parquet|txt|xml|rss|atom)$", re.IGNORECASE)

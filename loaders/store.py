@@ -19,15 +19,20 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
-from loaders.build import SCHEMA_VERSION, TAG_COLUMNS, Added, Builder, Corpus, StoreError, open_fulltext
 from loaders.schema import ENTITY_KINDS, enforce
+
+if TYPE_CHECKING:  # the builder pulls in polars and the gazetteer: serving never loads it
+    from loaders.build import Added
 
 __all__ = ["SCHEMA_VERSION", "StoreError", "append_copies", "read_corpus", "write_store"]
 
+SCHEMA_VERSION = 2
+TAG_COLUMNS = ("countries", "countries_primary", "people", "organizations", "topics")
 # The store the app and the CLI use unless told otherwise (environment variable or --store).
 STORE_ENV = "COVERAGE_STORE"
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / ".store" / "corpus"
@@ -39,6 +44,19 @@ FACET_KINDS = (*ENTITY_KINDS, "source")
 BUILD_MEMORY_LIMIT = os.environ.get("COVERAGE_BUILD_MEMORY", "4GB")
 DATABASE = "corpus.duckdb"
 FULLTEXT = "fulltext.sqlite"
+
+
+class StoreError(Exception):
+    """A store that cannot be opened: missing, half-built, or from another schema version."""
+
+
+@dataclass
+class Corpus:
+    """A corpus in memory: every copy seen, the folded article table, the entity mentions."""
+
+    copies: pd.DataFrame  # one row per distinct copy (file, row, source, url), with its tags
+    articles: pd.DataFrame  # one row per distinct article, the schema of loaders/schema.py
+    mentions: pd.DataFrame  # long form for every distinct text: article_id, kind, value, count
 
 
 def default_store() -> Path:
@@ -109,6 +127,8 @@ def _append(store: Path, batches: Iterable[pd.DataFrame]) -> tuple[str, Added]:
 
 def _grow(folder: Path, batches: Iterable[pd.DataFrame], *, fresh: bool) -> tuple[str, Added]:
     """Append every batch inside folder and derive the page's tables."""
+    from loaders.build import Builder, open_fulltext  # only writers need it (see TYPE_CHECKING above)
+
     (folder / "spill").mkdir()
     config = {"memory_limit": BUILD_MEMORY_LIMIT, "temp_directory": str(folder / "spill")}
     with (
