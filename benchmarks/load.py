@@ -766,6 +766,12 @@ def render(report: Report) -> str:
             else "each session costs a sizeable share of one analyst's memory: look for per-session copies."
         ),
         "",
+        f"Server RSS during the {crowd.clients}-analyst phase, MB at 0/25/50/75/100% of it:"
+        f" {' / '.join(f'{v:,.0f}' for v in quarter_points(crowd.rss_samples_mb))}"
+        " (a plateau, not a climb, means memory is bounded).",
+        "",
+        capacity(crowd, plan),
+        "",
         "Caveats: the clients send only the widget that changed (the browser sends every widget's"
         " value, which the server parses in microseconds) and no cached-message hashes (the browser"
         " does, so the server sends slightly more here). Clients and server share the same 2"
@@ -777,6 +783,28 @@ def render(report: Report) -> str:
         lines += ["", "First errors and failed checks:", ""]
         lines += [f"- {e}" for e in (errors + checks)[:10]]
     return "\n".join(lines) + "\n"
+
+
+def quarter_points(samples: Sequence[float]) -> list[float]:
+    """The samples at the start, quarters and end of a run."""
+    if not samples:
+        return []
+    return [samples[round(q * (len(samples) - 1))] for q in (0, 0.25, 0.5, 0.75, 1)]
+
+
+def capacity(phase: Phase, plan: Plan) -> str:
+    """Why latency grows with analysts: server CPU per run against the runs asked for."""
+    runs = len(timings(phase.interactions))
+    per_run_s = phase.server_cpu_s / max(runs, 1)
+    return (
+        f"Capacity: the server spent {1000 * per_run_s:,.0f} ms of CPU per script run with"
+        f" {phase.clients} analysts. Streamlit runs every session's script in a thread of the one"
+        " server process, and those threads share Python's GIL (DuckDB and SQLite release it"
+        f" while they query), so one process serves about {1 / per_run_s:.1f} runs/s per core it"
+        f" gets. {phase.clients} analysts pausing {plan.think_s:g} s between clicks ask for up to"
+        f" {phase.clients / plan.think_s:.1f} runs/s; they got {runs / phase.seconds:.1f}/s, so"
+        " most of the latency above one analyst's is waiting for the server."
+    )
 
 
 def distinct_articles(store: Path) -> int:

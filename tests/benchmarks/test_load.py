@@ -79,6 +79,11 @@ def test_the_report_names_every_step_and_figure(phase: load.Phase) -> None:
     assert "median ms" in text and "server RSS peak MB" in text
 
 
+def test_quarter_points_are_start_quarters_and_end() -> None:
+    assert load.quarter_points([float(n) for n in range(9)]) == [0.0, 2.0, 4.0, 6.0, 8.0]
+    assert load.quarter_points([]) == []
+
+
 @pytest.mark.parametrize(
     ("values", "share", "expected"),
     [
