@@ -356,6 +356,8 @@ def _facet_index(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _copies_arrow(copies: pd.DataFrame) -> pa.Table:
+    if copies.empty:  # pandas gives empty columns no type; arrow cannot cast those to lists
+        return COPY_SCHEMA.empty_table()
     if "word_count" not in copies.columns:  # copies made before word counts travelled with them
         copies = copies.assign(word_count=dedup.text_keys(copies["title"], copies["body"])[1])
     frame = copies.loc[:, COPY_SCHEMA.names]

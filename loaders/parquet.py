@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from loaders.schema import COLUMNS, enforce
+from loaders.schema import COLUMNS, empty_articles, enforce
 from loaders.store import DATABASE, StoreError, current_generation
 
 # Articles with no date go to this partition rather than being dropped.
@@ -32,6 +32,7 @@ def write_parquet(articles: pd.DataFrame, out: Path) -> Path:
         partitioning=ds.partitioning(pa.schema([("month", pa.string())]), flavor="hive"),
         existing_data_behavior="error",
     )
+    building.mkdir(exist_ok=True)  # no rows writes no files: an empty dataset is an empty folder
     if out.exists():
         shutil.rmtree(out)
     building.rename(out)
@@ -67,6 +68,8 @@ def _quoted(path: Path) -> str:
 
 def read_parquet(path: Path) -> pd.DataFrame:
     """The article table back from a dataset written by write_parquet."""
+    if not any(path.rglob("*.parquet")):
+        return empty_articles()
     table = ds.dataset(path, format="parquet", partitioning="hive").to_table()
     frame = table.to_pandas().drop(columns=["month"])
     return enforce(frame.loc[:, list(COLUMNS)]).sort_values("article_id", ignore_index=True)

@@ -53,3 +53,10 @@ def test_odd_folder_name_is_written_where_asked(fixture_store: Path, tmp_path: P
     out = tmp_path / "it's a 'dataset'"
     assert export_store(fixture_store, out) == 6
     assert len(read_parquet(out)) == 6
+
+
+def test_nothing_to_write_is_an_empty_dataset(tmp_path: Path) -> None:
+    corpus = build_corpus(copies_from_raw([]))
+    assert corpus.articles.empty and corpus.copies.empty
+    back = read_parquet(write_parquet(corpus.articles, tmp_path / "empty"))
+    assert back.empty and list(back.columns) == list(corpus.articles.columns)
