@@ -774,8 +774,9 @@ def render(report: Report) -> str:
         "",
         "Caveats: the clients send only the widget that changed (the browser sends every widget's"
         " value, which the server parses in microseconds) and no cached-message hashes (the browser"
-        " does, so the server sends slightly more here). Clients and server share the same 2"
-        " cores, so the figures include the clients' own CPU.",
+        " does, so the server sends slightly more here); they do not fetch the page's static files"
+        " (HTML and JavaScript, which a browser loads once and caches). Clients and server share"
+        " the machine's cores, so the figures include the clients' own CPU.",
     ]
     errors = [*alone.errors, *crowd.errors]
     checks = [*alone.failed_checks, *crowd.failed_checks]
