@@ -31,7 +31,8 @@ if TYPE_CHECKING:  # the builder pulls in polars and the gazetteer: serving neve
 
 __all__ = ["SCHEMA_VERSION", "StoreError", "append_copies", "read_corpus", "write_store"]
 
-SCHEMA_VERSION = 2
+# 3: articles name the copy they show (copy_key). A store of another version is refused: re-ingest.
+SCHEMA_VERSION = 3
 TAG_COLUMNS = ("countries", "countries_primary", "people", "organizations", "topics")
 # The store the app and the CLI use unless told otherwise (environment variable or --store).
 STORE_ENV = "COVERAGE_STORE"
