@@ -199,3 +199,15 @@ def test_store_hashed_by_another_polars_is_rehashed(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text(_near_copy(LONGER), encoding="utf-8")
     report = ingest([tmp_path / "b.txt"], tmp_path / "s")
     assert report.articles_after == 1 and report.duplicates_folded == 1
+
+
+def test_a_store_of_another_schema_is_refused_with_advice(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(DUMP, encoding="utf-8")
+    ingest([tmp_path / "a.txt"], tmp_path / "s")
+    database = current_generation(tmp_path / "s") / "corpus.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with pytest.raises(build.StoreError, match="re-ingest"):
+        Store(tmp_path / "s")
+    with pytest.raises(build.StoreError, match="re-ingest"):
+        ingest([tmp_path / "a.txt"], tmp_path / "s")
