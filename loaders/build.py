@@ -250,6 +250,8 @@ class Builder:
         con.execute("DROP TABLE articles_by_group")
         con.execute("DROP TABLE groups")
         _facet_index(con)
+        for statement in _LOOKUP_INDEXES:
+            con.execute(statement)
         version = self.version()
         counts = con.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM copies)"
@@ -281,6 +283,16 @@ class Builder:
         self.con.execute("CREATE OR REPLACE TABLE groups AS SELECT * FROM group_rows")
         self.con.unregister("group_rows")
 
+
+# The reader looks up one article, its copies and its mentions: without these, each lookup scans
+# a million rows (26-128 ms at 1M); with them about 2 ms. Base tables keep theirs across ingests.
+_LOOKUP_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS copies_by_key ON copies (copy_key)",
+    "CREATE INDEX IF NOT EXISTS copies_by_article ON copies (article_id)",
+    "CREATE INDEX IF NOT EXISTS mentions_by_article ON mentions (article_id)",
+    "CREATE INDEX text_index_by_group ON text_index (duplicate_group)",
+    "CREATE INDEX articles_by_id ON articles (article_id)",
+)
 
 # One row per group: its most complete copy (dated, longest, most captions), the number of
 # copies folded into it, and the smallest article_id as the group's stable name.

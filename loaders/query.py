@@ -375,11 +375,18 @@ class Store:
                 "SELECT body, captions FROM copies WHERE copy_key = ?", [row.pop("copy_key")]
             ).fetchall()[0]
             row["body"], row["captions"] = text[0], [str(c) for c in text[1] or []]
+            # Two index lookups (the group's texts, then their copies) instead of a join that scans.
+            texts = [
+                r[0]
+                for r in cur.execute(
+                    "SELECT article_id FROM text_index WHERE duplicate_group = ?", [row["duplicate_group"]]
+                ).fetchall()
+            ] or [article_id]
             copies = cur.execute(
-                "SELECT c.title, c.source, c.url, c.published, c.origin, c.article_id FROM copies c"
-                " JOIN text_index t USING (article_id)"
-                " WHERE t.duplicate_group = ? ORDER BY c.published NULLS LAST, c.source",
-                [row["duplicate_group"]],
+                "SELECT title, source, url, published, origin, article_id FROM copies"
+                f" WHERE article_id IN ({', '.join('?' * len(texts))})"
+                " ORDER BY published NULLS LAST, source",
+                texts,
             ).df()
             mentions = cur.execute(
                 "SELECT kind, value, count FROM mentions WHERE article_id = ? ORDER BY count DESC",
