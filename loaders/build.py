@@ -11,6 +11,7 @@ Tables (DuckDB):
     mentions    long-form entity mentions per text: article_id, kind, value, count
     sentences   (seq, h): hashes of each text's evidence sentences, for near-copy grouping
   derived by finish():
+    article_values per article, its facet value ids (and its primary countries apart)
     articles      one row per folded article, newest first, idx dense from 0
     text_index    seq -> article_id, duplicate_group, idx of the article its group folded into
     entity_values, entities   dictionary-coded facet index; meta
@@ -365,6 +366,16 @@ def _facet_index(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute("DROP TABLE entity_rows")
+    # The same index per article (every value, and the primary countries apart): facet counts
+    # read only the matching articles' lists, half the time of joining the long table at 1M.
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE article_values AS
+        SELECT idx, list(value_id ORDER BY value_id) AS value_ids,
+               coalesce(list(value_id ORDER BY value_id) FILTER (is_primary), []) AS primary_ids
+        FROM entities GROUP BY idx ORDER BY idx
+        """
+    )
 
 
 def _copies_arrow(copies: pd.DataFrame) -> pa.Table:

@@ -243,15 +243,16 @@ class Store:
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
             rows = cur.execute(
-                "WITH counts AS (SELECT value_id, count(*) AS n FROM entities"
-                f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})"
-                " AND (is_primary OR NOT ? OR value_id NOT BETWEEN ? AND ?) GROUP BY value_id),"
+                "WITH counts AS (SELECT value_id, count(*) AS n FROM (SELECT unnest(CASE WHEN ?"
+                " THEN list_concat(list_filter(value_ids, lambda v: v NOT BETWEEN ? AND ?), primary_ids)"
+                " ELSE value_ids END) AS value_id FROM article_values"
+                f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})) GROUP BY value_id),"
                 " ranked AS (SELECT v.kind, v.value, c.n, list_contains(?::INTEGER[], c.value_id) AS chosen"
                 " FROM counts c JOIN entity_values v USING (value_id))"
                 " SELECT kind, value, n FROM ranked"
                 " QUALIFY chosen OR row_number() OVER (PARTITION BY kind, chosen ORDER BY n DESC, value) <= ?"
                 " ORDER BY kind, chosen DESC, n DESC, value",
-                [*params, filters.primary_only, *self._id_range("country"), chosen, limit],
+                [filters.primary_only, *self._id_range("country"), *params, chosen, limit],
             ).fetchall()
         grouped: dict[str, tuple[list[str], list[int]]] = {kind: ([], []) for kind in FACET_KINDS}
         for kind, value, n in rows:

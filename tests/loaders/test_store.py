@@ -211,3 +211,18 @@ def test_a_store_of_another_schema_is_refused_with_advice(tmp_path: Path) -> Non
         Store(tmp_path / "s")
     with pytest.raises(build.StoreError, match="re-ingest"):
         ingest([tmp_path / "a.txt"], tmp_path / "s")
+
+
+@pytest.mark.parametrize("primary_only", [False, True])
+def test_facet_counts_agree_with_the_long_entity_table(fixture_store: Path, primary_only: bool) -> None:
+    store = Store(fixture_store)
+    shown = store.facets(Filters(primary_only=primary_only))
+    truth = store._con.execute(
+        "SELECT v.kind, v.value, count(*) FROM entities e JOIN entity_values v USING (value_id)"
+        " WHERE e.is_primary OR NOT ? OR v.kind <> 'country' GROUP BY ALL",
+        [primary_only],
+    ).fetchall()
+    for kind in ("country", "topic", "source"):
+        expected = {value: n for k, value, n in truth if k == kind}
+        assert dict(zip(shown[kind]["value"], shown[kind]["count"], strict=True)) == expected
+    assert primary_only or shown["country"]["count"].sum() > 0
