@@ -128,6 +128,7 @@ class Store:
         # One rerun asks several questions of the same search: run it in SQLite once.
         # The cache lives as long as this handle, i.e. one immutable store generation.
         self.search_ids = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_ids)
+        self.search_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_articles)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -201,13 +202,23 @@ class Store:
         """
         positive, excluded = search.positive_fts(), search.excluded_fts()
         if positive and excluded:
-            hits, negate = self.search_ids(f"({positive}) NOT ({excluded})"), ""
+            hits, negate = self.search_articles(f"({positive}) NOT ({excluded})"), ""
         elif positive:
-            hits, negate = self.search_ids(positive), ""
+            hits, negate = self.search_articles(positive), ""
         else:
-            hits, negate = self.search_ids(excluded or '""'), "NOT "
-        cur.register("search_hits", pa.table({"seq": pa.array(hits, type=pa.int32())}))
-        return f"a.idx {negate}IN (SELECT t.idx FROM text_index t SEMI JOIN search_hits h USING (seq))"
+            hits, negate = self.search_articles(excluded or '""'), "NOT "
+        cur.register("search_hits", pa.table({"idx": pa.array(hits, type=pa.int32())}))
+        return f"a.idx {negate}IN (SELECT idx FROM search_hits)"
+
+    def _search_articles(self, match: str) -> np.ndarray:
+        """Article idx whose story has a text matching: mapped once per search, not per query."""
+        seqs = self.search_ids(match)
+        with self._cursor() as cur:
+            cur.register("hit_seqs", pa.table({"seq": pa.array(seqs, type=pa.int32())}))
+            found = cur.execute(
+                "SELECT DISTINCT idx FROM text_index SEMI JOIN hit_seqs USING (seq) ORDER BY idx"
+            ).fetchnumpy()["idx"]
+        return np.asarray(found, dtype=np.int32)
 
     def _search_ids(self, match: str) -> np.ndarray:
         """Text seqs matching an FTS5 expression built by loaders.search (never raw input)."""
