@@ -9,14 +9,12 @@ and stores stay in the scratch folder (gitignored).
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import contextlib
 import csv
 import gc
 import itertools
 import json
 import math
-import multiprocessing
 import os
 import platform
 import re
@@ -442,8 +440,9 @@ def rerun_latencies(store_path: Path, reps: int) -> tuple[dict[str, list[float]]
     store.close()
     # Choosing the words reads bodies and the whole FTS vocabulary: done in a separate process so
     # its memory is not counted as the page's.
-    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        queries = pool.submit(pick_queries, store_path, max(reps, 2)).result()
+    spec = {"store": str(store_path), "count": max(reps, 2)}
+    chosen = _child("queries", spec, store_path.parent / f"queries-{store_path.name}.json")
+    queries = Queries(**chosen)
     at = _new_app(APP)
     previous = os.environ.get("COVERAGE_STORE")
     os.environ["COVERAGE_STORE"] = str(store_path)
@@ -641,6 +640,8 @@ def child_main(kind: str, spec: dict, result: Path) -> int:
         )
     elif kind == "serve":
         out = measure_serving(Path(spec["store"]), spec["reps"])
+    elif kind == "queries":
+        out = asdict(pick_queries(Path(spec["store"]), spec["count"]))
     else:
         raise SystemExit(f"unknown child {kind}")
     result.write_text(json.dumps(out, default=str), encoding="utf-8")
