@@ -1,35 +1,70 @@
-"""Middle East diplomacy coverage: narrow, chart, read and share. URL state -> query -> components."""
+"""Middle East diplomacy coverage: narrow, chart, read and share. URL state -> questions -> components."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components import data, filters, page, state
-from components.reading import reading_area
-from components.timeline import auto_granularity, timeline
-from loaders.store import StoreError
+from components import data, filters, results, serving, share, state
+from components.access import signed_in
+from components.reader import reader
+from components.summary import summary_strip
+from components.timeline import auto_granularity, timeline, timeline_controls
+from components.upload import upload_panel
+from loaders.labels import display_name
+from loaders.schema import KINDS
+from storage.layout import StoreError
+from storage.query import Store
 
 st.set_page_config(page_title="Diplomacy coverage", page_icon=":material/public:", layout="wide")
-if not page.signed_in():
+if not signed_in():
     st.stop()
 
 try:
-    path = data.store_path()
+    path = serving.store_path()
 except StoreError as error:  # a store address that cannot be reached and was never mirrored
-    page.no_store(error, upload=False)
+    serving.no_store(error)
     st.stop()
-data.ensure_store(path)
-served = page.served_store(path)
+serving.ensure_store(path)
+served = serving.served_store(path)
 try:
-    store = data.open_store(str(served), data.generation(served))
+    store = serving.open_store(str(served), serving.generation(served))
 except StoreError as error:
-    page.no_store(error)
+    serving.no_store(error)
+    st.caption("Add files with `python -m loaders ingest FILES`, or upload them here.")
+    upload_panel(path)
     st.stop()
 version = store.version
 
 state.load_once(store.known)
-page.notices(version)
-names = page.labels()
+share.link_notices(version)
+names = {k.name: display_name(k.name) for k in KINDS}
+
+
+@st.fragment
+def reading_area(store: Store, articles: int) -> None:
+    """Results and reader, link and export: a fragment, so opening an article or turning a page
+    reruns only this part. articles: the number matching the filters of the last full run."""
+    if state.filters_moved():
+        st.rerun()  # a tag chip added a filter: counts, facets and chart must follow
+    view = state.current_view(store.version)
+    state.write_url(view)
+    if articles:
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            st.subheader("Articles", anchor=False)
+            results.sort_choice(state.SORT)
+            rows = data.results(store, store.version, view.filters, view.sort, view.page, results.PAGE_SIZE)
+            results.result_list(rows, state.RESULT, state.open_article, names["country"], view.article)
+            results.pager(articles, view.page, state.PAGER, state.set_page)
+        with right:
+            opened = data.article(store, store.version, view.article) if view.article else None
+            if opened is None:
+                st.caption("Choose an article on the left to read it here.")
+            else:
+                label = lambda kind, value: names[kind](value)  # noqa: E731
+                reader(opened, state.READER, state.add_filter, state.open_article, view.filters.search, label)
+    share.share_and_export(store, view)
+
 
 with st.sidebar:
     st.title("Coverage", anchor=False)
@@ -38,33 +73,33 @@ with st.sidebar:
     filters.date_range(first, last, (state.DATE_FROM, state.DATE_TO))
     chosen = state.current_filters()
     facet_counts = data.facets(store, version, chosen)
-    for kind, title in page.FACET_TITLES.items():
-        with st.expander(title, expanded=kind in ("country", "topic") or bool(chosen.values(kind))):
-            options = data.facet_values(store, version, kind)
-            label = names.get(kind, str)
-            filters.facet(title, facet_counts[kind], options, state.FACET_KEYS[kind], label)
-            if kind == "country":
+    for kind in KINDS:
+        with st.expander(
+            kind.title, expanded=kind.name in ("country", "topic") or bool(chosen.values(kind.name))
+        ):
+            options = data.facet_values(store, version, kind.name)
+            filters.facet(
+                kind.title, facet_counts[kind.name], options, state.FACET_KEYS[kind.name], names[kind.name]
+            )
+            if kind.name == "country":
                 filters.country_options(state.MODE, state.PRIMARY)
-    filters.clear_all(state.DEFAULTS, key="clear_all")
-    page.upload_panel(path)
+    filters.clear_all(state.DEFAULTS, key=state.CLEAR_ALL)
+    upload_panel(path)
 
 state.reset_page_on_change(state.current_filters())
 view = state.current_view(version)  # reading_area writes it to the URL
 
 summary = data.summary(store, version, view.filters)
-page.summary_strip(summary)
+summary_strip(summary)
 if summary.articles == 0:
     st.info("No articles match: clear a filter or widen the dates.", icon=":material/filter_alt_off:")
-    filters.clear_all(state.DEFAULTS, key="clear_all_empty")
+    filters.clear_all(state.DEFAULTS, key=state.CLEAR_ALL_EMPTY)
 
 if summary.articles:
-    granularity = page.timeline_controls()
+    granularity = timeline_controls()
     if granularity == "auto":
         granularity = auto_granularity(summary.first, summary.last)
     chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
-    timeline(
-        chart.frame, granularity, view.measure, view.share, view.weak, chart.denominator,
-        chart.undated, key="timeline", on_range=state.set_dates, series_label=names.get(view.split, str),
-    )  # fmt: skip
+    timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str))
 
-reading_area(store, summary.articles, names)
+reading_area(store, summary.articles)

@@ -40,8 +40,8 @@ from urllib.parse import urlencode
 import duckdb
 import pandas as pd
 
-from loaders.query import FACET_LIMIT, Filters, Store
-from loaders.store import DATABASE, current_generation
+from storage.layout import DATABASE, current_generation
+from storage.query import FACET_LIMIT, Filters, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_PATH = ROOT / "benchmarks" / "DATASETTE.md"
@@ -105,7 +105,7 @@ group by j.value order by count(*) desc, j.value limit :limit
 def build_store(n: int, scratch: Path) -> Path:
     """A store of n generated articles under scratch, built once (CSV parts, then ingest)."""
     from benchmarks.generate import generate_articles
-    from loaders.ingest import ingest
+    from storage.ingest import ingest
 
     store = scratch / f"store-{n}"
     if (store / "CURRENT").exists():

@@ -101,7 +101,7 @@ def loaders_fingerprint() -> str:
 def store_for(articles: int, scratch: Path = SCRATCH, log: Callable[[str], None] = print) -> Path:
     """A store of `articles` synthetic articles (seed SEED) built by the current loaders: reused
     when one exists and opens, else ingested (a store of the same size from other loaders goes)."""
-    from loaders.query import Store
+    from storage.query import Store
 
     store = scratch / f"store-{articles}-seed{SEED}-{loaders_fingerprint()}"
     try:
@@ -109,7 +109,7 @@ def store_for(articles: int, scratch: Path = SCRATCH, log: Callable[[str], None]
         return store
     except Exception as error:  # missing, half-built, or unreadable by this code
         log(f"building the {articles:,}-article store in {store} ({error.__class__.__name__})")
-    from loaders.ingest import ingest
+    from storage.ingest import ingest
 
     for stale in scratch.glob(f"store-{articles}-seed{SEED}*"):
         shutil.rmtree(stale, ignore_errors=True)
@@ -809,7 +809,7 @@ def capacity(phase: Phase, plan: Plan) -> str:
 
 
 def distinct_articles(store: Path) -> int:
-    from loaders.query import Store
+    from storage.query import Store
 
     handle = Store(store)
     try:

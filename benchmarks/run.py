@@ -73,10 +73,10 @@ LIBRARIES += ("dateparser",)
 # Ingest stages, in pipeline order: (label, what the time covers).
 STAGES = (
     ("ids", "article ids, word counts, copy keys, copy table (copies_from_raw minus dating)"),
-    ("dating", "publication dates (loaders.pipeline._dates)"),
+    ("dating", "publication dates (loaders.dates.date_articles)"),
     ("tagging", "entities of new texts (loaders.entities.tag_articles)"),
     ("sentences", "evidence-sentence hashes of new texts (loaders.dedup.sentence_hashes)"),
-    ("fulltext", "SQLite FTS5 inserts (loaders.build.Builder._index)"),
+    ("fulltext", "SQLite FTS5 inserts (storage.build.StoreBuilder.index_texts)"),
     ("derive", "near-copy pairs, folding, article order, facet index, meta in DuckDB (Builder.finish)"),
     ("store_tables", "the rest: DuckDB appends, copy-key checks, checkpoint, swap"),
 )
@@ -240,12 +240,14 @@ def write_csv_parts(articles: Sequence[dict], folder: Path, first: int = 0) -> i
 
 
 def measure_ingest(n: int, store: Path, scratch: Path, *, pin: bool = True, workers: int = 1) -> dict:
-    """Ingest n generated articles the way `loaders.ingest` does (batches appended to the store),
+    """Ingest n generated articles the way `storage.ingest` does (batches appended to the store),
     timing each stage; generating the articles is excluded. Up to CSV_READ_MAX articles, the same
     corpus is also written as CSV parts and read back with the file readers."""
-    from loaders import build, dedup, pipeline
-    from loaders import store as store_module
-    from loaders.ingest import BATCH_ARTICLES
+    from loaders import dedup, fold
+    from loaders import normalize as pipeline
+    from storage import build
+    from storage import build as store_module
+    from storage.ingest import BATCH_ARTICLES
 
     shutil.rmtree(store, ignore_errors=True)
     csv_dir = scratch / f"csv-{n}"
@@ -278,11 +280,11 @@ def measure_ingest(n: int, store: Path, scratch: Path, *, pin: bool = True, work
             spent_copies["s"] += time.perf_counter() - started
 
     targets = {
-        "dating": (pipeline, "_dates"),
-        "tagging": (build, "tag_articles"),
+        "dating": (pipeline, "date_articles"),
+        "tagging": (fold, "tag_articles"),
         "sentences": (dedup, "sentence_hashes"),
-        "fulltext": (build.Builder, "_index"),
-        "derive": (build.Builder, "finish"),
+        "fulltext": (build.StoreBuilder, "index_texts"),
+        "derive": (fold.Builder, "finish"),
     }
     pinned = one_core() if pin else contextlib.nullcontext("not pinned (in-process run)")
     with pinned as how, stage_timers(targets) as spent:
@@ -328,7 +330,7 @@ def measure_ingest(n: int, store: Path, scratch: Path, *, pin: bool = True, work
 
 
 def _open_store(path: Path) -> Any:
-    from loaders.query import Store
+    from storage.query import Store
 
     return Store(path)
 
@@ -352,7 +354,7 @@ class Queries:
 
 def pick_queries(store_path: Path, count: int) -> Queries:
     """Words from the store's own FTS5 vocabulary and phrases from a fixed sample of its bodies."""
-    from loaders.store import current_generation
+    from storage.layout import current_generation
 
     generation = current_generation(store_path)
     if generation is None:
@@ -431,7 +433,7 @@ def _misses(at: Any, key: str, values: Sequence[object], reps: int) -> list[floa
 
 def rerun_latencies(store_path: Path, reps: int) -> tuple[dict[str, list[float]], float, float, Queries]:
     """Seconds per rerun for each interaction on the page, plus the first page and its peak RSS."""
-    from loaders.query import Filters, Store
+    from storage.query import Filters, Store
 
     store = Store(store_path)
     countries = store.facet_values("country")["value"].tolist()
@@ -526,8 +528,8 @@ def _vm_hwm_mb() -> float:
 
 def fulltext_latencies(store_path: Path, queries: Queries, reps: int) -> dict[str, dict[str, Any]]:
     """Per query kind: seconds of Store.search_ids alone and of Store.summary, and hit counts."""
-    from loaders.query import Filters, Store
-    from loaders.search import parse_search
+    from storage.query import Filters, Store
+    from storage.search import parse_search
 
     store = Store(store_path)
     out: dict[str, dict[str, Any]] = {}
@@ -899,10 +901,10 @@ def render(report: Report) -> str:
         + ", ".join(f"{k}=1" for k in ONE_CORE_ENV)
         + "). It ingests the way `python -m loaders ingest` does: batches of "
         + f"{report.ingest[every[0]].get('batch_articles', 0):,} articles go through `copies_from_raw` "
-        "and are appended to the store by `loaders.store.append_copies`, which then derives the "
+        "and are appended to the store by `storage.layout.append_copies`, which then derives the "
         "folded tables. The generator draws each batch inside the loop; its time is subtracted. Peak "
         "RSS is the child's ru_maxrss (it includes one generated batch). CSV read = "
-        "`loaders.pipeline.read_paths` on the same corpus written as CSV files of "
+        "`loaders.normalize.read_paths` on the same corpus written as CSV files of "
         f"{CSV_PART_ARTICLES:,} rows (no captions), timed in the same child up to {CSV_READ_MAX:,} articles.",
         "",
     ]

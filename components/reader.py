@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from components.text import escape_markdown, highlight, paragraphs
+from loaders.labels import phrases_for
+from loaders.schema import KINDS
+from storage.query import Article
+from storage.search import parse_search
 
 DATE_SOURCE_WORDS = {
     "metadata": "from the file's own date field",
@@ -18,29 +22,25 @@ DATE_SOURCE_WORDS = {
     "relative": "from a weekday in the text, resolved against a neighbouring article (weak evidence)",
     "none": "no date found",
 }
-TAG_KINDS = (
-    ("countries", "country"),
-    ("people", "person"),
-    ("organizations", "organization"),
-    ("topics", "topic"),
-)
-SAFE_SCHEMES = ("http://", "https://")
+# Kinds marked in the body: the named things, not topics (a topic's words are too loose to mark).
+MARKED_KINDS = ("country", "person", "organization")
 
 Pick = Callable[[str, str], None]
 
 
 def reader(
-    row: dict[str, object],
-    copies: pd.DataFrame,
-    related: pd.DataFrame,
+    article: Article,
     key: str,
     on_tag: Pick,
     on_open: Callable[[str], None],
-    search_terms: Sequence[str] = (),
-    entity_terms: Sequence[str] = (),
+    search: str = "",
     label: Callable[[str, str], str] = lambda kind, value: value,
 ) -> None:
-    """Render one article; tag chips and related titles call back with the analyst's choice."""
+    """Render one article; tag chips and related titles call back with the analyst's choice.
+    search: the view's search, whose words are highlighted in the body."""
+    row = article.row
+    search_terms = parse_search(search).highlight_terms
+    entity_terms = tagged_phrases(row)
     st.subheader(escape_markdown(row.get("title")) or "(untitled)", anchor=False)
     st.caption(escape_markdown(_byline(row)))
     _tags(row, key, on_tag, label)
@@ -48,8 +48,19 @@ def reader(
         st.caption(":material/photo_camera: " + escape_markdown(caption))
     for paragraph in paragraphs(str(row.get("body") or "")):
         st.markdown(highlight(paragraph, search_terms, entity_terms))
-    _copies(copies, row)
-    _related(related, key, on_open)
+    _copies(article.copies, row)
+    _related(article.related, key, on_open)
+
+
+def tagged_phrases(row: dict[str, object]) -> list[str]:
+    """Phrases to mark in the body for the article's tagged countries, people, organizations."""
+    return [
+        phrase
+        for k in KINDS
+        if k.name in MARKED_KINDS
+        for value in row.get(k.column) or []
+        for phrase in phrases_for(k.name, str(value))
+    ]
 
 
 def _byline(row: dict[str, object]) -> str:
@@ -66,7 +77,7 @@ def _byline(row: dict[str, object]) -> str:
 
 def _tags(row: dict[str, object], key: str, on_tag: Pick, label: Callable[[str, str], str]) -> None:
     """The article's tags as one row of chips; a click adds that filter."""
-    chips = [(kind, value) for column, kind in TAG_KINDS for value in (row.get(column) or [])]
+    chips = [(k.name, value) for k in KINDS if k.tagged for value in (row.get(k.column) or [])]
     if not chips:
         return
     st.pills(
@@ -118,9 +129,3 @@ def _related(related: pd.DataFrame, key: str, on_open: Callable[[str], None]) ->
             args=(item.article_id,),
             type="tertiary",
         )
-
-
-def safe_link(url: object) -> str | None:
-    """The article URL if it is a plain web link; anything else (javascript:, data:) is dropped."""
-    text = str(url or "").strip()
-    return text if text.lower().startswith(SAFE_SCHEMES) and " " not in text else None

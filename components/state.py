@@ -1,6 +1,7 @@
-"""The view state <-> URL query parameters: the shareable link.
+"""The view state <-> URL query parameters <-> widget keys: the shareable link, and every
+session_state key the page uses.
 
-Nothing else reads or writes the URL. Parameters are plain strings, parsed here with
+Nothing else reads or writes the URL or names a session key. Parameters are plain strings, parsed here with
 allow-lists and limits; nothing from a URL is ever deserialized beyond that.
 """
 
@@ -8,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from loaders.query import FILTER_FIELDS, GRANULARITIES, MEASURES, SORTS, SPLITS, Filters
+from loaders.schema import KINDS
+from storage.query import GRANULARITIES, MEASURES, SORTS, SPLITS, Filters
 
 # Any parameter longer than this is junk, not a value.
 MAX_PARAM_CHARS = 300
@@ -22,15 +24,6 @@ MAX_PARAM_CHARS = 300
 MAX_VALUES = 50
 MAX_PAGE = 100_000
 
-FACET_PARAMS = {
-    "country": "countries",
-    "topic": "topics",
-    "person": "people",
-    "org": "organizations",
-    "source": "sources",
-}
-PARAM_KIND = {"country": "country", "topic": "topic", "person": "person", "org": "organization"}
-PARAM_KIND["source"] = "source"
 WEAK_MODES = ("apart", "include", "exclude")
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
 
@@ -58,9 +51,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
     """A view from query parameters, and a notice for every value that was ignored."""
     notices: list[str] = []
     one = _first_getter(params, notices)
-    facets = {
-        field_name: _facet_values(params, name, known, notices) for name, field_name in FACET_PARAMS.items()
-    }
+    facets = {k.field: _facet_values(params, k.param, k.name, known, notices) for k in KINDS}
     date_from, date_to = _date(one("from"), "from", notices), _date(one("to"), "to", notices)
     if date_from and date_to and date_from > date_to:
         notices.append("ignored the date range: 'from' is after 'to'")
@@ -93,7 +84,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
 
 KNOWN_PARAMS = {
     "q", "from", "to", "mode", "primary", "gran", "split", "measure", "scale", "weak", "sort",
-    "page", "article", "v", *FACET_PARAMS,
+    "page", "article", "v", *(k.param for k in KINDS),
 }  # fmt: skip
 
 
@@ -117,10 +108,10 @@ def _shown(text: str) -> str:
 
 
 def _facet_values(
-    params: Mapping[str, Sequence[str]], name: str, known: Known, notices: list[str]
+    params: Mapping[str, Sequence[str]], name: str, kind: str, known: Known, notices: list[str]
 ) -> tuple[str, ...]:
     values = [v for v in params.get(name, ()) if v]
-    kept = [v for v in values[:MAX_VALUES] if len(v) <= MAX_PARAM_CHARS and known(PARAM_KIND[name], v)]
+    kept = [v for v in values[:MAX_VALUES] if len(v) <= MAX_PARAM_CHARS and known(kind, v)]
     dropped = [v for v in values if v not in kept]
     if dropped:
         listed = ", ".join(_shown(v) for v in dropped[:5])
@@ -180,9 +171,9 @@ def to_params(view: View) -> dict[str, list[str]]:
     _put(params, "q", f.search)
     _put(params, "from", f.date_from.isoformat() if f.date_from else "")
     _put(params, "to", f.date_to.isoformat() if f.date_to else "")
-    for name, field_name in FACET_PARAMS.items():
-        if getattr(f, field_name):
-            params[name] = list(getattr(f, field_name))
+    for k in KINDS:
+        if getattr(f, k.field):
+            params[k.param] = list(getattr(f, k.field))
     _put(params, "mode", "" if f.countries_mode == "any" else f.countries_mode)
     _put(params, "primary", "1" if f.primary_only else "")
     _put(params, "gran", "" if view.granularity == "auto" else view.granularity)
@@ -216,19 +207,24 @@ def write_url(view: View) -> None:
         st.query_params.from_dict(wanted)
 
 
-def with_filters(view: View, **changes: object) -> View:
-    """The view with some filters changed and paging reset."""
-    return replace(view, filters=replace(view.filters, **changes), page=0)
-
-
 # Widget keys: the page's widgets hold the view between reruns; the URL mirrors it.
 SEARCH, DATE_FROM, DATE_TO = "q", "date_from", "date_to"
 MODE, PRIMARY = "country_mode", "primary_only"
 GRAN, SPLIT, MEASURE, SCALE, WEAK, SORT = "gran", "split", "measure", "scale", "weak", "sort"
 PAGE, ARTICLE, LOADED, NOTICES = "page", "article", "_view_loaded", "_notices"
 LAST_FILTERS = "_last_filters"
-FACET_KEYS = {kind: f"f_{kind}" for kind in ("country", "topic", "person", "organization", "source")}
-FACET_FIELD = FILTER_FIELDS
+LINK_CORPUS = "_link_corpus"  # the store version a shared link was made on
+SESSION_STORE = "_session_store"  # this session's private store, once it uploaded files
+INGEST_REPORT = "_ingest_report"  # the summary lines of this session's last upload
+UPLOADS, INGEST = "uploads", "ingest"  # the upload panel's file picker and its button
+TIMELINE, READER, RESULT, PAGER = "timeline", "reader", "result", "pager"
+CLEAR_ALL, CLEAR_ALL_EMPTY, EXPORT_CSV, EXPORT_JSONL = (
+    "clear_all",
+    "clear_all_empty",
+    "export_csv",
+    "export_jsonl",
+)
+FACET_KEYS = {k.name: f"f_{k.name}" for k in KINDS}
 DEFAULTS: dict[str, object] = {
     SEARCH: "",
     DATE_FROM: None,
@@ -259,10 +255,10 @@ def load_once(known: Known) -> None:
         SORT: view.sort,
         PAGE: view.page,
         ARTICLE: view.article,
-        "_link_corpus": view.corpus,
+        LINK_CORPUS: view.corpus,
         NOTICES: notices,
     }
-    values.update({FACET_KEYS[k]: list(getattr(f, FACET_FIELD[k])) for k in FACET_KEYS})
+    values.update({FACET_KEYS[k.name]: list(getattr(f, k.field)) for k in KINDS})
     st.session_state.update(values)
     st.session_state[LOADED] = True
 
@@ -276,7 +272,7 @@ def current_filters() -> Filters:
         date_to=s.get(DATE_TO),
         countries_mode=s.get(MODE) or "any",
         primary_only=bool(s.get(PRIMARY)),
-        **{FACET_FIELD[k]: tuple(s.get(key) or ()) for k, key in FACET_KEYS.items()},
+        **{k.field: tuple(s.get(FACET_KEYS[k.name]) or ()) for k in KINDS},
     )
 
 
@@ -338,3 +334,31 @@ def share_link(view: View) -> str:
     base = str(getattr(st.context, "url", "") or "").split("?")[0]
     query = urlencode(to_params(view), doseq=True)
     return f"{base}?{query}" if query else base
+
+
+def link_corpus() -> str | None:
+    """The store version the link this session opened was made on (None: no link)."""
+    return st.session_state.get(LINK_CORPUS)
+
+
+def notices() -> list[str]:
+    """What the opened link carried that was ignored."""
+    return list(st.session_state.get(NOTICES, []))
+
+
+def session_store() -> str | None:
+    """This session's private store, once it uploaded files."""
+    return st.session_state.get(SESSION_STORE)
+
+
+def set_session_store(path: str) -> None:
+    st.session_state[SESSION_STORE] = path
+
+
+def ingest_report() -> list[str]:
+    """The summary of this session's last upload."""
+    return list(st.session_state.get(INGEST_REPORT, []))
+
+
+def set_ingest_report(lines: list[str]) -> None:
+    st.session_state[INGEST_REPORT] = lines

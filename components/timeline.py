@@ -1,4 +1,5 @@
-"""The coverage timeline: a plotly bar chart whose brushed range becomes the date filter."""
+"""The coverage timeline and its controls: a plotly bar chart whose brushed range becomes the
+date filter."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components import state
+from components.state import View
 from components.text import escape_markdown
+from storage.query import Timeline
 
 # Automatic granularity: the finest that keeps the number of bars readable.
 AUTO_DAY_MAX_SPAN = timedelta(days=120)
@@ -34,7 +38,29 @@ FIGURE_CACHE_ENTRIES = 64
 TICK_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 HOVER_DATES = {"day": "%Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%b %Y", "year": "%Y"}
 
+GRANULARITY_LABELS = {"auto": "Auto", "day": "Day", "week": "Week", "month": "Month", "year": "Year"}
+MEASURE_LABELS = {"articles": "Articles", "stories": "Distinct stories", "sources": "Sources"}
+SPLIT_LABELS = {"none": "No split", "country": "Top countries", "topic": "Top topics"}
+WEAK_LABELS = {
+    "apart": "Weak dates apart",
+    "include": "Weak dates included",
+    "exclude": "Weak dates left out",
+}
+
 Label = Callable[[str], str]
+
+
+def timeline_controls() -> str:
+    """Granularity, measure, split, scale and weak-date handling; returns the granularity."""
+    row = st.columns([3, 3, 3, 2, 3])
+    gran = row[0].selectbox(
+        "Per", list(GRANULARITY_LABELS), key=state.GRAN, format_func=GRANULARITY_LABELS.get
+    )
+    row[1].selectbox("Count", list(MEASURE_LABELS), key=state.MEASURE, format_func=MEASURE_LABELS.get)
+    row[2].selectbox("Split by", list(SPLIT_LABELS), key=state.SPLIT, format_func=SPLIT_LABELS.get)
+    row[3].selectbox("As", ["count", "share"], key=state.SCALE, format_func=str.capitalize)
+    row[4].selectbox("Weak dates", list(WEAK_LABELS), key=state.WEAK, format_func=WEAK_LABELS.get)
+    return gran or "auto"
 
 
 def auto_granularity(first: date | None, last: date | None) -> str:
@@ -167,18 +193,10 @@ def named_series(frame: pd.DataFrame, label: Label) -> pd.DataFrame:
 
 
 def timeline(
-    frame: pd.DataFrame,
-    granularity: str,
-    measure: str,
-    share: bool,
-    weak: str,
-    denominator: str,
-    undated: int,
-    key: str,
-    on_range: Callable[[date, date], None],
-    series_label: Label = str,
+    chart: Timeline, view: View, key: str, on_range: Callable[[date, date], None], series_label: Label = str
 ) -> None:
     """Draw the timeline; a brushed or clicked range is handed to on_range before the rerun."""
+    frame, granularity, share, undated = chart.frame, chart.granularity, view.share, chart.undated
     if frame.empty:
         st.info("No dated articles match: nothing to draw.")
         return
@@ -189,7 +207,9 @@ def timeline(
             on_range(*chosen)
 
     st.plotly_chart(
-        figure(named_series(frame, series_label), granularity, measure, share, weak, denominator),
+        figure(
+            named_series(frame, series_label), granularity, chart.measure, share, view.weak, chart.denominator
+        ),
         key=key,
         on_select=picked,
         selection_mode=("box", "points"),
@@ -199,7 +219,7 @@ def timeline(
     if undated:
         notes.append(f"{undated:,} undated article{'s are' if undated != 1 else ' is'} not on the chart.")
     if share:
-        notes.append(f"Bars show the {escape_markdown(denominator)}.")
+        notes.append(f"Bars show the {escape_markdown(chart.denominator)}.")
     if notes:
         st.caption(" ".join(notes))
 

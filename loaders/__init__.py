@@ -16,7 +16,7 @@ def __getattr__(name: str) -> Any:
     # Reading files pulls in polars, feedparser and the gazetteer; the app serving a store never
     # needs them, so `from loaders import load_articles` imports them only when asked.
     if name == "load_articles":
-        from loaders.pipeline import load_articles
+        from loaders.normalize import load_articles
 
         return load_articles
     raise AttributeError(f"module 'loaders' has no attribute {name!r}")

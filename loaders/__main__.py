@@ -1,91 +1,10 @@
-"""Command line: `python -m loaders ingest PATH... [--store DIR]` and `python -m loaders show`."""
+"""`python -m loaders ingest|show|export-parquet`: the older name of `python -m storage`."""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-from loaders.ingest import ingest
-from loaders.parquet import export_store
-from loaders.query import Filters, Store
-from loaders.store import StoreError, default_store
-
-# Width of the text progress bar.
-BAR_WIDTH = 30
-# Countries listed by `show`.
-SHOW_TOP = 10
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the process exit code."""
-    args = _parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except StoreError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
-    commands = parser.add_subparsers(required=True)
-    add = commands.add_parser("ingest", help="add files or folders to the store")
-    add.add_argument("paths", nargs="+", type=Path)
-    add.add_argument("--store", type=Path, default=None, help="store folder (default: $COVERAGE_STORE)")
-    add.add_argument("--source", default=None, help="publisher to record for every article read")
-    add.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FIELD=COLUMN",
-        help="take FIELD (title, body, published, url, source, captions) from COLUMN",
-    )
-    add.set_defaults(run=_ingest)
-    export = commands.add_parser("export-parquet", help="write the store as Parquet partitioned by month")
-    export.add_argument("out", type=Path)
-    export.add_argument("--store", type=Path, default=None)
-    export.set_defaults(run=_export)
-    show = commands.add_parser("show", help="what a store holds")
-    show.add_argument("--store", type=Path, default=None)
-    show.set_defaults(run=_show)
-    return parser
-
-
-def _ingest(args: argparse.Namespace) -> int:
-    store = args.store or default_store()
-    mapping = dict(item.split("=", 1) for item in args.map if "=" in item) or None
-    report = ingest(args.paths, store, mapping=mapping, source=args.source, progress=_progress)
-    print(file=sys.stderr)
-    print("\n".join(report.lines()))
-    return 0
-
-
-def _progress(done: int, total: int, path: str) -> None:
-    """A one-line progress bar on stderr, redrawn in place."""
-    filled = int(BAR_WIDTH * done / max(total, 1))
-    name = Path(path).name[-30:]
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} files  {name:<30}")
-    sys.stderr.flush()
-
-
-def _export(args: argparse.Namespace) -> int:
-    count = export_store(args.store or default_store(), args.out)
-    print(f"wrote {count} articles to {args.out}")
-    return 0
-
-
-def _show(args: argparse.Namespace) -> int:
-    store = Store(args.store or default_store())
-    summary = store.summary(Filters())
-    countries = store.facets(Filters(), limit=SHOW_TOP)["country"]
-    print(f"store: {store.path} (version {store.version}, built {store.built_at})")
-    print(f"articles: {summary.articles}  sources: {summary.sources}", end="  ")
-    print(f"duplicates folded: {summary.duplicates}")
-    print(f"dates: {summary.first} .. {summary.last}  undated: {summary.undated}")
-    print("top countries: " + ", ".join(f"{v} {n}" for v, n in countries.itertuples(index=False)))
-    return 0
-
+from storage.__main__ import main
 
 if __name__ == "__main__":
     sys.exit(main())

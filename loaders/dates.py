@@ -7,7 +7,9 @@ import functools
 import re
 from collections.abc import Sequence
 
-from loaders.schema import DATE_SOURCES
+import pandas as pd
+
+from loaders.schema import DATE_SOURCES, RawArticle
 
 __all__ = [
     "BODY_LEAD_CHARS",
@@ -340,3 +342,39 @@ def assign_dates(
         published.append(value)
         sources.append(source)
     return published, sources
+
+
+def date_articles(raws: Sequence[RawArticle]) -> tuple[list[datetime.date | None], list[str]]:
+    """Dates from each article's own evidence, then weekdays against neighbours in its file."""
+    args = (
+        [r.published_meta for r in raws],
+        [r.url for r in raws],
+        [r.body for r in raws],
+        [r.captions for r in raws],
+    )
+    published, sources = assign_dates(*args)
+    undated = [i for i, d in enumerate(published) if d is None]
+    if not undated:
+        return published, sources
+    references = _neighbour_dates(raws, published)
+    again = assign_dates(*([column[i] for i in undated] for column in args), [references[i] for i in undated])
+    for i, day, where in zip(undated, again[0], again[1], strict=True):
+        published[i], sources[i] = day, where
+    return published, sources
+
+
+def _neighbour_dates(
+    raws: Sequence[RawArticle], published: Sequence[datetime.date | None]
+) -> list[datetime.date | None]:
+    """Per article, the date of the nearest dated article before (else after) it in its file."""
+    frame = pd.DataFrame(
+        {
+            "file": [r.origin.split(":row ")[0] for r in raws],
+            "day": pd.Series(published, dtype=object),
+        }
+    )
+    by_file = frame.groupby("file", sort=False)["day"]
+    before = by_file.shift(1).groupby(frame["file"], sort=False).ffill()
+    after = by_file.shift(-1).groupby(frame["file"], sort=False).bfill()
+    nearest = before.where(before.notna(), after)
+    return [None if pd.isna(d) else d for d in nearest]

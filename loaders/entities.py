@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
-GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
+from loaders.gazetteer import GAZETTEER_DIR, read_table, split_aliases
 
 # How much one mention weighs for countries_primary, by where it stands in the article.
 TITLE_WEIGHT = 4.0
@@ -114,38 +113,29 @@ def is_acronym_pattern(text: str) -> bool:
     return single and any(c.isalpha() for c in text) and text == text.upper()
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
-
-
-def _split_aliases(text: str) -> list[str]:
-    return [a.strip() for a in text.split("|") if a.strip()]
-
-
 def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tuple], set[str]]:
     """(countries, rows of (phrase, kind, value, weight), person keys) from the CSV files."""
-    countries = {r["iso3"]: (r["name"], r["region"]) for r in _read_csv(folder / "countries.csv")}
+    countries = {r["iso3"]: (r["name"], r["region"]) for r in read_table(folder / "countries.csv")}
     rows: list[tuple[str, str, str, float]] = []
-    for r in _read_csv(folder / "country_terms.csv"):
+    for r in read_table(folder / "country_terms.csv"):
         _check_iso3(countries, r["iso3"], "country_terms.csv", r["pattern"])
         weight = CAPITAL_WEIGHT if r["kind"] == "capital" else 1.0
         rows.append((r["pattern"], "country", r["iso3"], weight))
     for country_name_iso3, (name, _region) in countries.items():
         rows.append((name, "country", country_name_iso3, 1.0))
     person_keys: set[str] = set()
-    for r in _read_csv(folder / "people.csv"):
-        for phrase in [r["name"], *_split_aliases(r["aliases"])]:
+    for r in read_table(folder / "people.csv"):
+        for phrase in [r["name"], *split_aliases(r["aliases"])]:
             rows.append((phrase, "person", r["name"], 1.0))
             person_keys.add(normalize_phrase(phrase.lower()))
             if r["iso3"]:
                 _check_iso3(countries, r["iso3"], "people.csv", r["name"])
                 rows.append((phrase, "country", r["iso3"], PERSON_COUNTRY_WEIGHT))
-    for r in _read_csv(folder / "organizations.csv"):
-        for phrase in [r["name"], *_split_aliases(r["aliases"])]:
+    for r in read_table(folder / "organizations.csv"):
+        for phrase in [r["name"], *split_aliases(r["aliases"])]:
             rows.append((phrase, "organization", r["name"], 1.0))
-    for r in _read_csv(folder / "topics.csv"):
-        for phrase in _split_aliases(r["patterns"]):
+    for r in read_table(folder / "topics.csv"):
+        for phrase in split_aliases(r["patterns"]):
             rows.append((phrase, "topic", r["topic"], 1.0))
     return countries, rows, person_keys
 

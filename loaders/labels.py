@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
-GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    path = GAZETTEER_DIR / name
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+from loaders.gazetteer import GAZETTEER_DIR, read_table, split_aliases
+from loaders.schema import kind_row
 
 
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
     """ISO 3166 alpha-3 code -> English country name."""
-    return {row["iso3"]: row["name"] for row in _rows("countries.csv")}
+    return {row["iso3"]: row["name"] for row in read_table(GAZETTEER_DIR / "countries.csv")}
+
+
+# A kind's `names` (loaders.schema.KINDS) -> the table of display names it reads.
+NAME_TABLES: dict[str, Callable[[], dict[str, str]]] = {"countries": country_names}
+
+
+def display_name(kind: str) -> Callable[[str], str]:
+    """How one kind's values are shown: by the name its table gives, else as stored."""
+    table = NAME_TABLES.get(kind_row(kind).names)
+    if table is None:
+        return str
+    names = table()
+    return lambda value: names.get(value, value)
 
 
 @lru_cache(maxsize=1)
 def country_phrases() -> dict[str, tuple[str, ...]]:
     """ISO3 -> every phrase that tags the country (names, demonyms, capitals, places)."""
     phrases: dict[str, list[str]] = {}
-    for row in _rows("country_terms.csv"):
+    for row in read_table(GAZETTEER_DIR / "country_terms.csv"):
         phrases.setdefault(row["iso3"], []).append(row["pattern"])
     return {code: tuple(found) for code, found in phrases.items()}
 
@@ -36,12 +41,12 @@ def country_phrases() -> dict[str, tuple[str, ...]]:
 def entity_phrases() -> dict[tuple[str, str], tuple[str, ...]]:
     """(kind, canonical value) -> the phrases that tag it, for people, organizations, topics."""
     phrases: dict[tuple[str, str], tuple[str, ...]] = {}
-    for row in _rows("people.csv"):
-        phrases[("person", row["name"])] = (row["name"], *_split(row.get("aliases", "")))
-    for row in _rows("organizations.csv"):
-        phrases[("organization", row["name"])] = (row["name"], *_split(row.get("aliases", "")))
-    for row in _rows("topics.csv"):
-        phrases[("topic", row["topic"])] = _split(row.get("patterns", ""))
+    for row in read_table(GAZETTEER_DIR / "people.csv"):
+        phrases[("person", row["name"])] = (row["name"], *split_aliases(row.get("aliases", "")))
+    for row in read_table(GAZETTEER_DIR / "organizations.csv"):
+        phrases[("organization", row["name"])] = (row["name"], *split_aliases(row.get("aliases", "")))
+    for row in read_table(GAZETTEER_DIR / "topics.csv"):
+        phrases[("topic", row["topic"])] = tuple(split_aliases(row.get("patterns", "")))
     return phrases
 
 
@@ -50,7 +55,3 @@ def phrases_for(kind: str, value: str) -> tuple[str, ...]:
     if kind == "country":
         return country_phrases().get(value, ())
     return entity_phrases().get((kind, value), (value,))
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in (text or "").split("|") if part.strip())

@@ -1,4 +1,5 @@
-"""The article table: columns, dtypes, validation, and the raw record parsers produce."""
+"""The article table: its columns and dtypes, the kinds of values it is faceted by, the raw
+record parsers produce, and the check that a table keeps to it."""
 
 from __future__ import annotations
 
@@ -12,16 +13,48 @@ DATE_SOURCES = ("metadata", "dateline", "url", "caption", "body", "relative", "n
 # Dates from these sources are weak evidence: the timeline can show them apart.
 WEAK_DATE_SOURCES = ("body", "relative")
 
-ENTITY_KINDS = ("country", "person", "organization", "topic")
 
-LIST_COLUMNS = (
-    "captions",
-    "countries",
-    "countries_primary",
-    "people",
-    "organizations",
-    "topics",
+@dataclass(frozen=True)
+class Kind:
+    """One kind of value an analyst narrows by: every place a kind appears derives from its row."""
+
+    name: str  # the store's long-table kind and the facet's key: "country"
+    column: str  # the article-table column holding it: a list, or one value per article
+    field: str  # the Filters field holding the chosen values: "countries"
+    param: str  # the URL parameter: ?country=LBN
+    title: str  # the facet's title on the page
+    tagged: bool  # True: found in the text by the tagger; False: read from the article's column
+    names: str = ""  # display names from this gazetteer table (loaders.labels); "" shows the value
+
+
+# THE table of kinds. Adding a kind is adding a row: the store indexes it, the page facets it,
+# the URL carries it, the reader shows it as chips (tests/test_kinds.py adds a toy kind).
+KINDS: tuple[Kind, ...] = (
+    Kind("country", "countries", "countries", "country", "Countries", True, names="countries"),
+    Kind("topic", "topics", "topics", "topic", "Topics", True),
+    Kind("person", "people", "people", "person", "People", True),
+    Kind("organization", "organizations", "organizations", "org", "Organizations", True),
+    Kind("source", "source", "sources", "source", "Sources", False),
 )
+
+
+def kind_row(name: str) -> Kind:
+    """The row of one kind, by name."""
+    for row in KINDS:
+        if row.name == name:
+            return row
+    raise KeyError(name)
+
+
+def tagged_kinds() -> tuple[Kind, ...]:
+    """The kinds the tagger finds in text (the rest come from an article column)."""
+    return tuple(k for k in KINDS if k.tagged)
+
+
+def tag_columns() -> tuple[str, ...]:
+    """List columns the tagger fills: one per tagged kind, and the primary countries."""
+    return (*(k.column for k in tagged_kinds()), "countries_primary")
+
 
 COLUMNS: dict[str, str] = {
     "article_id": "str",
@@ -100,7 +133,7 @@ def enforce(frame: pd.DataFrame) -> pd.DataFrame:
         column = out[name]
         if dtype == "object":
             if not all(type(v) is list for v in column):  # already lists: nothing to convert
-                out[name] = column.map(_as_list).astype(object)
+                out[name] = column.map(as_list).astype(object)
         elif dtype == "str":
             if not pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
                 out[name] = column.astype("str").where(column.notna(), None)
@@ -109,7 +142,9 @@ def enforce(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _as_list(value: object) -> list[str]:
+def as_list(value: object) -> list[str]:
+    """A list column's cell as a list of strings: None, NaN and missing are the empty list;
+    tuples and the numpy arrays DuckDB and Arrow hand over become plain lists."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
     return [str(v) for v in value]  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import load_articles
-from loaders.ingest import ingest
+from storage.ingest import ingest
 
 # (title words, expected date, countries that must be primary)
 SEED_EXPECTATIONS = (

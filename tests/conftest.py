@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.pipeline import build_corpus, copies_from_raw
+from loaders.normalize import build_corpus, copies_from_raw
 from loaders.schema import RawArticle
-from loaders.store import write_store
+from storage.build import write_store
 
 HOSTILE_TITLE = "<script>alert('x')</script> Envoys [meet](javascript:alert(1)) in Muscat"
 HOSTILE_BODY = (
@@ -84,7 +84,7 @@ def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo corpus of data/sample (a few hundred articles: enough for several result pages)."""
-    from loaders.sample import build_sample_store
+    from storage.sample import build_sample_store
 
     path = tmp_path_factory.mktemp("sample") / "corpus"
     build_sample_store(path)

@@ -153,7 +153,7 @@ def test_stale_corpus_link_says_so(app: AppTest) -> None:
 
 
 def test_one_sessions_uploads_are_not_seen_by_another(app: AppTest, fixture_store: Path) -> None:
-    from loaders.ingest import ingest_files, private_copy
+    from storage.ingest import ingest_files, private_copy
 
     private = private_copy(fixture_store)
     text = 'title,body,published\n"Port talks in Aqaba","Jordanian officials met shippers.",2024-02-02\n'
@@ -245,9 +245,9 @@ def test_hostile_names_are_text_in_chart_facets_and_results(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A gazetteer is data an analyst edits: a name carrying markup must show as text everywhere."""
-    import components.page
+    import loaders.labels
 
-    monkeypatch.setattr(components.page, "country_names", lambda: {"JOR": HOSTILE_NAME})
+    monkeypatch.setitem(loaders.labels.NAME_TABLES, "countries", lambda: {"JOR": HOSTILE_NAME})
     app.query_params["split"] = "country"
     app.run()
     assert not app.exception

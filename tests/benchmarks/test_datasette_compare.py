@@ -22,7 +22,7 @@ from benchmarks.datasette_compare import (
     timed_runs,
     year_windows,
 )
-from loaders.query import Filters, Store
+from storage.query import Filters, Store
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from loaders.pipeline import build_corpus, copies_from_raw
-from loaders.store import write_store
+from loaders.normalize import build_corpus, copies_from_raw
+from storage.build import write_store
 from tests.conftest import fixture_articles
 
 REPO = Path(__file__).parents[2]

@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from components.data import export_csv, export_jsonl, inert_cell
-from loaders.pipeline import build_corpus, copies_from_raw
-from loaders.query import Filters, Store
+from loaders.normalize import build_corpus, copies_from_raw
 from loaders.schema import RawArticle
-from loaders.store import write_store
+from storage.build import write_store
+from storage.export import export_csv, export_jsonl, inert_cell
+from storage.query import Filters, Store
 from tests.conftest import HOSTILE_TITLE
 
 BODY = "Delegations from Jordan and Egypt met in Amman to discuss border crossings and trade."

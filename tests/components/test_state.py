@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.state import View, parse_params, to_params
-from loaders.query import Filters
+from storage.query import Filters
 
 KNOWN = {("country", "LBN"), ("country", "ISR"), ("topic", "ceasefire"), ("source", "Levant Wire")}
 

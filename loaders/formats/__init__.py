@@ -1,0 +1,1 @@
+"""One module per kind of file: bytes in, RawArticle records and Problems out."""

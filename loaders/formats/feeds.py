@@ -1,0 +1,157 @@
+"""RSS 2.0 and Atom feeds into RawArticle records (plain text: HTML is stripped)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from loaders.formats.tabular import first_sentence, repair_mojibake
+from loaders.schema import Problem, RawArticle
+
+# Entity declarations enable "billion laughs" expansion bombs; news feeds never need them.
+# Up to three NULs between letters: the same declaration spelled in UTF-16 or UTF-32.
+_ENTITY_DECLARATION = re.compile(
+    rb"<\x00{0,3}!\x00{0,3}E\x00{0,3}N\x00{0,3}T\x00{0,3}I\x00{0,3}T\x00{0,3}Y", re.IGNORECASE
+)
+_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+# "<?xm" in EBCDIC: feedparser converts such feeds to ASCII before parsing.
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"
+# How far into a feed its XML declaration may sit.
+DECLARATION_BYTES = 1024
+UNSAFE = "feed declares XML entities (<!ENTITY): refused as unsafe"
+# Tags that end a paragraph when HTML is flattened to text.
+BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
+    | {"figcaption", "figure", "section", "article", "table", "pre", "hr"}
+)
+# Their content is code or styling, never article text.
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def read_feed(data: bytes, origin: str) -> tuple[list[RawArticle], list[Problem]]:
+    """Articles of an RSS/Atom document: title, text, link, date string, feed title as source."""
+    if declares_entities(data):
+        return [], [Problem(origin, UNSAFE)]
+    try:
+        parsed = feedparser.parse(data)  # bytes, never str: a str is taken as a URL or file name
+    except Exception as exc:  # feedparser lets some errors out (a NUL in the encoding name)
+        return [], [Problem(origin, f"feed does not parse: {_one_line(exc)}")]
+    source = html_to_text(parsed.feed.get("title") or "") or Path(origin).name
+    articles = [_entry_article(e, source, f"{origin}:entry {n}") for n, e in enumerate(parsed.entries, 1)]
+    kept = [a for a in articles if a is not None]
+    if not kept:
+        # A truncated feed can yield one hollow entry: the parse error is the real news.
+        return [], [Problem(origin, _no_entries_reason(parsed))]
+    skipped = len(articles) - len(kept)
+    noun = "entry" if skipped == 1 else "entries"
+    return kept, [Problem(origin, f"{skipped} {noun} without title or text skipped")] if skipped else []
+
+
+def declares_entities(data: bytes) -> bool:
+    """True if the feed declares XML entities in any encoding feedparser would read it in."""
+    if _ENTITY_DECLARATION.search(data):
+        return True
+    # An encoding that spells "<!ENTITY" with other bytes (EBCDIC, UTF-7) hides it from the
+    # byte search above, but feedparser decodes it before parsing: look at the decoded text.
+    codecs_used = _non_ascii_codecs(data[:DECLARATION_BYTES])
+    return any("<!ENTITY" in data.decode(c, errors="replace").upper() for c in codecs_used)
+
+
+def _non_ascii_codecs(head: bytes) -> list[str]:
+    """Encodings the feed may be in that do not write ASCII as ASCII (UTF-16/32 aside)."""
+    found = []
+    if head.startswith(_EBCDIC_START):
+        found.append("cp037")
+        head = head.decode("cp037").encode("ascii", errors="replace")
+    declared = _DECLARED_ENCODING.search(head.replace(b"\x00", b""))
+    if declared is not None:
+        try:
+            name = codecs.lookup(declared[1].decode("ascii")).name
+            ascii_alike = "<!ENTITY".encode(name) == b"<!ENTITY"
+        except (LookupError, UnicodeError, ValueError):
+            return found  # feedparser cannot decode it either
+        if not ascii_alike and not name.startswith(("utf-16", "utf-32")):
+            found.append(name)
+    return found
+
+
+def _no_entries_reason(parsed: Any) -> str:
+    """Why a feed gave no entries: a parse error, or a valid feed that is empty."""
+    if parsed.bozo:
+        return f"feed does not parse: {_one_line(parsed.get('bozo_exception'))}"
+    return "feed has no entries"
+
+
+def _entry_article(entry: Any, source: str, origin: str) -> RawArticle | None:
+    """One feed entry as an article, or None when it has neither title nor text."""
+    body = html_to_text(_entry_html(entry))
+    title = html_to_text(entry.get("title") or "")
+    if not title and not body:
+        return None
+    return RawArticle(
+        title=title or first_sentence(body),
+        body=body,
+        source=source,
+        url=entry.get("link") or None,
+        published_meta=entry.get("published") or entry.get("updated") or None,
+        origin=origin,
+    )
+
+
+def _entry_html(entry: Any) -> str:
+    """The fullest text an entry carries: the longest content block, else the summary."""
+    # A damaged entry can carry None where text belongs: `or ""` keeps every value a string.
+    contents = [c.get("value") or "" for c in entry.get("content") or []]
+    longest = max(contents, key=len, default="")
+    summary = entry.get("summary") or ""
+    return longest if len(longest) >= len(summary) else summary
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities decoded, blocks as paragraphs."""
+    if "<" not in markup and "&" not in markup:
+        return repair_mojibake(" ".join(markup.split()))
+    parser = _TextCollector()
+    parser.feed(markup)
+    parser.close()
+    return repair_mojibake(parser.text())
+
+
+class _TextCollector(HTMLParser):
+    """Collects text of an HTML fragment, one paragraph per block element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._paragraphs: list[list[str]] = [[]]
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIP_TAGS:
+            self._skipping += 1
+        elif tag in BLOCK_TAGS:
+            self._paragraphs.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in BLOCK_TAGS:
+            self._paragraphs.append([])
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self._paragraphs[-1].append(data)
+
+    def text(self) -> str:
+        """Paragraphs with whitespace collapsed, joined by blank lines."""
+        joined = (" ".join("".join(parts).split()) for parts in self._paragraphs)
+        return "\n\n".join(p for p in joined if p)
+
+
+def _one_line(value: object) -> str:
+    """An exception or message on one line."""
+    return " ".join(str(value).split()) or "unknown error"

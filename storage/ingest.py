@@ -1,0 +1,124 @@
+"""Add files to a store: read, fold into what it holds, write a new generation, swap."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.formats.sniff import iter_input_files, read_file
+from loaders.normalize import Progress, copies_from_raw
+from loaders.schema import Problem, RawArticle
+from storage.build import append_copies
+from storage.layout import copy_generation, current_generation, point_to
+from storage.query import Filters, Store
+
+# Articles read before a batch is appended to the store: bounds ingest memory.
+BATCH_ARTICLES = 20_000
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, in the words of its summary."""
+
+    files: int = 0
+    parsed: int = 0
+    new_copies: int = 0
+    articles_before: int = 0
+    articles_after: int = 0
+    duplicates_folded: int = 0
+    undated: int = 0
+    version: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The summary a person reads after an ingest."""
+        rejected = sorted({p.path for p in self.problems})
+        out = [
+            f"files read: {self.files}",
+            f"articles parsed: {self.parsed} ({self.new_copies} not in the store before)",
+            f"articles in store: {self.articles_before} -> {self.articles_after}",
+            f"duplicates folded: {self.duplicates_folded}",
+            f"articles without a date: {self.undated}",
+            f"files with problems: {len(rejected)}",
+        ]
+        out += [f"  {problem}" for problem in self.problems]
+        out.append(f"store version: {self.version}")
+        return out
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Add the articles under paths to the store; the old store stays intact if anything fails.
+
+    Files are read and appended in batches of about BATCH_ARTICLES articles, so memory follows
+    the batch (and the largest file), never the size of the archive.
+    """
+    report = IngestReport(articles_before=_articles_in(store))
+    ingested_at = datetime.now(UTC)
+
+    def batches() -> Iterator[pd.DataFrame]:
+        pending: list[RawArticle] = []
+        files = list(iter_input_files(paths))
+        report.files = len(files)
+        for number, path in enumerate(files, start=1):
+            found, trouble = read_file(path, mapping=mapping, source=source)
+            pending.extend(found)
+            report.parsed += len(found)
+            report.problems.extend(trouble)
+            if progress:
+                progress(number, len(files), str(path))
+            if len(pending) >= BATCH_ARTICLES:
+                yield copies_from_raw(pending, ingested_at)
+                pending = []
+        if pending:
+            yield copies_from_raw(pending, ingested_at)
+
+    report.version, added = append_copies(store, batches())
+    report.new_copies = added.copies
+    with contextlib.closing(Store(store)) as written:
+        summary = written.summary(Filters())
+    report.articles_after = summary.articles
+    report.duplicates_folded = summary.duplicates
+    report.undated = summary.undated
+    return report
+
+
+def _articles_in(store: Path) -> int:
+    if current_generation(store) is None:
+        return 0
+    with contextlib.closing(Store(store)) as existing:
+        return existing.size
+
+
+def ingest_files(
+    files: list[tuple[str, bytes]], store: Path, *, progress: Progress | None = None
+) -> IngestReport:
+    """Ingest files given as (name, content), e.g. uploads from a browser."""
+    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+        for number, (name, data) in enumerate(files):
+            # Only the base name, prefixed: an uploaded name never chooses where it is written.
+            (Path(folder) / f"{number:03d}-{Path(name).name or 'upload'}").write_bytes(data)
+        return ingest([folder], store, progress=progress)
+
+
+def private_copy(base: Path) -> Path:
+    """A new store in a temporary folder holding what base holds (for one analyst's uploads)."""
+    private = Path(tempfile.mkdtemp(prefix="session-store-"))
+    live = current_generation(base)
+    if live is not None:
+        # Generations never change once written: copying the files is the whole store.
+        copy_generation(live, private / live.name)
+        point_to(private, live.name)
+    return private

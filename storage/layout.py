@@ -1,0 +1,101 @@
+"""A store's folder: generations, the CURRENT pointer, the writer lock, the atomic swap, the schema.
+
+Layout of a store folder:
+    CURRENT                 name of the live generation, replaced atomically
+    LOCK                    taken by the one writer at work
+    gen-<version>/corpus.duckdb     copies, texts, mentions and the derived tables (loaders/fold.py)
+    gen-<version>/fulltext.sqlite   FTS5 index over each distinct text (rowid = the text's seq)
+Generations never change once written: readers open one, writers build the next one aside.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+# 3: articles name the copy they show (copy_key). A store of another version is refused: re-ingest.
+SCHEMA_VERSION = 3
+# The store the app and the CLI use unless told otherwise (environment variable or --store).
+STORE_ENV = "COVERAGE_STORE"
+DEFAULT_STORE = Path(__file__).resolve().parents[1] / ".store" / "corpus"
+# Generations kept after a swap, so a reader that just read CURRENT can still open its files.
+KEEP_GENERATIONS = 2
+DATABASE = "corpus.duckdb"
+FULLTEXT = "fulltext.sqlite"
+GENERATION_FILES = (DATABASE, FULLTEXT)
+
+
+class StoreError(Exception):
+    """A store that cannot be opened: missing, half-built, or from another schema version."""
+
+
+def default_store() -> Path:
+    """The store path from the environment, else the project's default."""
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def current_generation(store: Path) -> Path | None:
+    """The live generation folder of a store, or None when nothing was ever written."""
+    pointer = store / "CURRENT"
+    if not pointer.exists():
+        return None
+    generation = store / pointer.read_text(encoding="utf-8").strip()
+    return generation if (generation / DATABASE).exists() else None
+
+
+@contextlib.contextmanager
+def one_writer(store: Path) -> Iterator[None]:
+    """Writers take turns: two ingests copying the same generation would each drop the other's
+    articles. The OS releases the lock when a writer dies, so a killed ingest never blocks."""
+    with open(store / "LOCK", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def copy_generation(source: Path, target: Path) -> None:
+    """Copy one generation's files into target (created)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in GENERATION_FILES:
+        shutil.copyfile(source / name, target / name)
+
+
+def point_to(store: Path, name: str) -> None:
+    """Replace CURRENT atomically and durably: readers see the old generation or the new, never half."""
+    temporary = store / f".CURRENT-{uuid.uuid4().hex}"
+    temporary.write_text(name, encoding="utf-8")
+    with open(temporary, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, store / "CURRENT")
+
+
+def remove_crashed_builds(store: Path, pattern: str = ".building-*") -> None:
+    """Folders a killed or failed build left behind (the caller holds the writer lock)."""
+    for leftover in store.glob(pattern):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def prune(store: Path, keep: str) -> None:
+    """Drop old generations beyond KEEP_GENERATIONS."""
+    generations = sorted(store.glob("gen-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    old = [g for g in generations if g.name != keep][KEEP_GENERATIONS - 1 :]
+    for generation in old:
+        shutil.rmtree(generation, ignore_errors=True)
+
+
+def check_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a database written by another schema version (a fresh, empty one passes)."""
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    row = rows[0] if rows else None
+    if row is None or int(row[0]) != SCHEMA_VERSION:
+        found = row[0] if row else "none"
+        raise StoreError(f"store schema version {found}, this program reads {SCHEMA_VERSION}: re-ingest")
