@@ -30,7 +30,7 @@ try:
     store = serving.open_store(str(served), serving.generation(served))
 except StoreError as error:
     serving.no_store(error)
-    st.caption("Add files with `python -m loaders ingest FILES`, or upload them here.")
+    st.caption("Add files with `python -m storage ingest FILES`, or upload them here.")
     upload_panel(path)
     st.stop()
 version = store.version

@@ -105,7 +105,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         generation = current_generation(path)
         if generation is None:
-            raise StoreError(f"no store at {path}: run `python -m loaders ingest FILES --store {path}`")
+            raise StoreError(f"no store at {path}: run `python -m storage ingest FILES --store {path}`")
         self.path = path
         self._con = duckdb.connect(str(generation / DATABASE), read_only=True)
         check_schema(self._con)
