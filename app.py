@@ -6,16 +6,18 @@ import streamlit as st
 
 from components import data, filters, results, serving, share, state
 from components.access import signed_in
+from components.map import coverage_map
 from components.reader import reader
 from components.summary import summary_strip
 from components.timeline import auto_granularity, timeline, timeline_controls
 from components.upload import upload_panel
+from loaders.gazetteer import country_shapes
 from loaders.labels import display_name
 from loaders.schema import KINDS
 from storage.layout import StoreError
 from storage.query import Store
 
-st.set_page_config(page_title="Diplomacy coverage", page_icon=":material/public:", layout="wide")
+st.set_page_config(page_title="Diplomacy coverage", page_icon="🌍", layout="wide")
 if not signed_in():
     st.stop()
 
@@ -96,10 +98,25 @@ if summary.articles == 0:
     filters.clear_all(state.DEFAULTS, key=state.CLEAR_ALL_EMPTY)
 
 if summary.articles:
-    granularity = timeline_controls()
-    if granularity == "auto":
-        granularity = auto_granularity(summary.first, summary.last)
-    chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
-    timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str))
+    charts = {"timeline": "Timeline", "map": "Map"}
+    st.segmented_control(
+        "Show", list(charts), key=state.CHART, format_func=charts.get, label_visibility="collapsed"
+    )
+    if view.chart == "map":
+        counts = data.country_counts(store, version, view.filters)
+        coverage_map(
+            counts,
+            country_shapes(),
+            state.MAP,
+            state.set_country,
+            names["country"],
+            view.filters.primary_only,
+        )
+    else:
+        granularity = timeline_controls()
+        if granularity == "auto":
+            granularity = auto_granularity(summary.first, summary.last)
+        chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
+        timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str))
 
 reading_area(store, summary.articles)
