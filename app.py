@@ -97,9 +97,13 @@ if summary.articles == 0:
 
 if summary.articles:
     granularity = timeline_controls()
+    # Chosen dates are the analyst's range; otherwise the chart opens where the coverage is.
+    dated = view.filters.date_from or view.filters.date_to
+    core = None if dated else data.core_span(store, version, view.filters)
     if granularity == "auto":
-        granularity = auto_granularity(summary.first, summary.last)
+        span = (core.first, core.last) if core and core.outside else (summary.first, summary.last)
+        granularity = auto_granularity(*span)
     chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
-    timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str))
+    timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str), core)
 
 reading_area(store, summary.articles)

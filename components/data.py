@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from storage.query import Article, Filters, Store, Summary, Timeline
+from storage.query import Article, CoreSpan, Filters, Store, Summary, Timeline
 
 # Cached answers kept per question type; a view change is a cache miss, a revisit is a hit.
 CACHE_ENTRIES = 512
@@ -25,6 +25,10 @@ def summary(store: Store, version: str, filters: Filters) -> Summary:
 
 def facets(store: Store, version: str, filters: Filters) -> dict[str, pd.DataFrame]:
     return _facets(store, version, view_key(filters), filters)
+
+
+def core_span(store: Store, version: str, filters: Filters) -> CoreSpan:
+    return _core_span(store, version, view_key(filters), filters)
 
 
 def timeline(
@@ -46,6 +50,11 @@ def _summary(_store: Store, version: str, key: str, _filters: Filters) -> Summar
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _facets(_store: Store, version: str, key: str, _filters: Filters) -> dict[str, pd.DataFrame]:
     return _store.facets(_filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _core_span(_store: Store, version: str, key: str, _filters: Filters) -> CoreSpan:
+    return _store.core_span(_filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -27,6 +27,14 @@ from storage.search import SearchQuery, parse_search
 FACET_LIMIT = 12
 # Series drawn when the timeline is split by countries or topics; the rest are not drawn.
 SPLIT_SERIES = 6
+# The whole of a split chart: the series every split series is part of.
+WHOLE = "all"
+# The default chart range leaves out far outliers: it spans the dates between these quantiles,
+# widened by CORE_MARGIN of that span each side, when the whole span is CORE_STRETCH times wider.
+CORE_QUANTILES = (0.05, 0.95)
+CORE_MARGIN = 0.5
+CORE_STRETCH = 2.0
+CORE_MIN_DAYS = 31
 # Related articles: how many, and how far apart in time they may be.
 RELATED_LIMIT = 5
 RELATED_WINDOW_DAYS = 45
@@ -35,8 +43,12 @@ SEARCH_CACHE = 64
 # Rows one export may hold: beyond this the analyst narrows the view first.
 EXPORT_LIMIT = 200_000
 
+MEASURE_NAMES = {"articles": "articles", "copies": "copies", "sources": "sources"}
 GRANULARITIES = ("day", "week", "month", "year")
-MEASURES = ("articles", "stories", "sources")
+# articles: distinct articles, as "Articles matching" counts them (folded copies once);
+# copies: every copy, folded ones included (articles + duplicates folded);
+# sources: outlets that published any copy of a matching article.
+MEASURES = ("articles", "copies", "sources")
 SPLITS = ("none", "country", "topic")
 SORTS = ("newest", "oldest")
 FACET_KINDS = tuple(k.name for k in KINDS)
@@ -79,10 +91,25 @@ class Summary:
 
 
 @dataclass
+class CoreSpan:
+    """The dates the default chart spans, and the dated articles outside them."""
+
+    first: date | None
+    last: date | None
+    outside: int
+    earliest: date | None = None  # of all matching dated articles, when some lie outside
+    latest: date | None = None
+
+
+@dataclass
 class Timeline:
     """Coverage per period, ready to draw."""
 
-    frame: pd.DataFrame  # bucket, series, weak (bool), value
+    # bucket, series, weak (bool), value. Series WHOLE is every matching article; a split adds
+    # one series per top value, each part of the whole but overlapping (an article counts in each
+    # of its countries). Weak rows add to firm rows: for sources they are the outlets seen only in
+    # weak-dated articles, so firm + weak is the period's distinct outlets, never a double count.
+    frame: pd.DataFrame
     granularity: str
     measure: str
     denominator: str = ""  # what a share is a share of, said on the chart
@@ -242,12 +269,45 @@ class Store:
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
             row = cur.execute(
-                "SELECT count(*), count(DISTINCT source), min(published), max(published),"
+                "SELECT count(*), min(published), max(published),"
                 f" coalesce(sum(duplicates), 0), count(*) FILTER (published IS NULL)"
                 f" FROM articles a WHERE {where}",
                 params,
             ).fetchall()[0]
-        return Summary(int(row[0]), int(row[1]), _as_date(row[2]), _as_date(row[3]), int(row[4]), int(row[5]))
+            # The timeline's "sources": outlets of any copy, so a folded copy's outlet counts too.
+            sources = cur.execute(
+                "SELECT count(DISTINCT source) FROM group_sources WHERE duplicate_group IN"
+                f" (SELECT a.duplicate_group FROM articles a WHERE {where})",
+                params,
+            ).fetchall()[0][0]
+        first, last = _as_date(row[1]), _as_date(row[2])
+        return Summary(int(row[0]), int(sources), first, last, int(row[3]), int(row[4]))
+
+    def core_span(self, filters: Filters) -> CoreSpan:
+        """Where the matching coverage is: the dates between the 5th and 95th percentile, widened
+        by a margin, and how many dated articles lie outside. The whole span when it is not much
+        wider (a few far outliers must not stretch the default chart over years)."""
+        low_q, high_q = CORE_QUANTILES
+        with self._cursor() as cur:
+            where, params = self._where(cur, filters)
+            low, high, first, last = cur.execute(
+                f"SELECT quantile_disc(published, {low_q}), quantile_disc(published, {high_q}),"
+                f" min(published), max(published) FROM articles a WHERE {where} AND published IS NOT NULL",
+                params,
+            ).fetchall()[0]
+            if first is None:
+                return CoreSpan(None, None, 0)
+            low, high, first, last = map(_as_date, (low, high, first, last))
+            margin = timedelta(days=int((high - low).days * CORE_MARGIN) + 1)
+            start, end = max(low - margin, first), min(high + margin, last)
+            whole = (last - first).days
+            if whole < CORE_MIN_DAYS or whole < CORE_STRETCH * max((end - start).days, 1):
+                return CoreSpan(first, last, 0)
+            outside = cur.execute(
+                f"SELECT count(*) FROM articles a WHERE {where} AND (published < ? OR published > ?)",
+                [*params, start, end],
+            ).fetchall()[0][0]
+        return CoreSpan(start, end, int(outside), first, last)
 
     def facets(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, pd.DataFrame]:
         """Per kind, the values carried by the matching articles with their counts: the chosen
@@ -286,12 +346,15 @@ class Store:
         split: str = "none",
         share: bool = False,
     ) -> Timeline:
-        """Coverage per period for the filters, optionally split and as a share of the store."""
+        """Coverage per period for the filters: the whole, the top split series, optionally each as
+        a share of the same measure over the whole store in the same period."""
         granularity = granularity if granularity in GRANULARITIES else "month"
         measure = measure if measure in MEASURES else "articles"
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
-            frame = self._buckets(cur, where, params, granularity, measure, split)
+            frame = self._buckets(cur, where, params, granularity, measure, "none")
+            if split in ("country", "topic"):
+                frame = pd.concat([frame, self._buckets(cur, where, params, granularity, measure, split)])
             undated = cur.execute(
                 f"SELECT count(*) FROM articles a WHERE {where} AND published IS NULL", params
             ).fetchall()[0][0]
@@ -301,9 +364,9 @@ class Store:
                 totals = totals.groupby("bucket")["value"].sum().rename("total")
                 frame = frame.join(totals, on="bucket")
                 frame["value"] = frame["value"] / frame["total"]
-                denominator = f"share of all {measure} in the store per {granularity}"
+                denominator = f"share of all {MEASURE_NAMES[measure]} in the store in the same {granularity}"
         return Timeline(
-            frame.drop(columns="total", errors="ignore"),
+            frame.drop(columns="total", errors="ignore").reset_index(drop=True),
             granularity,
             measure,
             denominator,
@@ -319,35 +382,53 @@ class Store:
         measure: str,
         split: str,
     ) -> pd.DataFrame:
-        value = {
-            "articles": "sum(1 + a.duplicates)",
-            "stories": "count(DISTINCT a.idx)",
-            "sources": "count(DISTINCT c.source)",
-        }[measure]
-        joins = ""
-        if measure == "sources":
-            joins += " JOIN group_sources c USING (duplicate_group)"
-        series = "'all'"
-        split_params: list[object] = []
+        """One series (the whole, or each top value of a split) per period, firm and weak apart."""
+        joins, series, split_params = "", f"'{WHOLE}'", []
         kind = {"country": "country", "topic": "topic"}.get(split)
         if kind:
             top = self._top_values(cur, where, params, kind)
             if not top:
-                kind = None
-            else:
-                marks = ", ".join("?" * len(top))
-                joins += f" JOIN entities e ON e.idx = a.idx AND e.value_id IN ({marks})"
-                split_params = top
-                series = "e.value_id"
-        sql = (
-            f"SELECT date_trunc('{granularity}', a.published)::DATE AS bucket, {series} AS series,"
-            f" a.weak_date AS weak, {value} AS value FROM articles a{joins}"
-            f" WHERE a.published IS NOT NULL AND {where} GROUP BY ALL ORDER BY bucket"
-        )
-        frame = cur.execute(sql, [*split_params, *params]).df()
+                return pd.DataFrame({"bucket": [], "series": [], "weak": [], "value": []})
+            joins = f" JOIN entities e ON e.idx = a.idx AND e.value_id IN ({', '.join('?' * len(top))})"
+            split_params, series = top, "e.value_id"
+        if measure == "sources":
+            frame = self._source_buckets(cur, where, [*split_params, *params], granularity, joins, series)
+        else:
+            value = "sum(1 + a.duplicates)" if measure == "copies" else "count(*)"
+            frame = cur.execute(
+                f"SELECT date_trunc('{granularity}', a.published)::DATE AS bucket, {series} AS series,"
+                f" a.weak_date AS weak, {value} AS value FROM articles a{joins}"
+                f" WHERE a.published IS NOT NULL AND {where} GROUP BY ALL ORDER BY bucket",
+                [*split_params, *params],
+            ).df()
         if kind:
             frame["series"] = frame["series"].map(self._names)
         return frame
+
+    def _source_buckets(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        where: str,
+        params: list[object],
+        granularity: str,
+        joins: str,
+        series: str,
+    ) -> pd.DataFrame:
+        """Distinct outlets per period: firm-dated ones, then those seen only in weak-dated
+        articles, so the two add up to the period's outlets (stacking two distinct counts would
+        count an outlet in both twice)."""
+        counts = cur.execute(
+            f"SELECT date_trunc('{granularity}', a.published)::DATE AS bucket, {series} AS series,"
+            " count(DISTINCT c.source) FILTER (NOT a.weak_date) AS firm, count(DISTINCT c.source) AS whole"
+            f" FROM articles a JOIN group_sources c USING (duplicate_group){joins}"
+            f" WHERE a.published IS NOT NULL AND {where} GROUP BY ALL ORDER BY bucket",
+            params,
+        ).df()
+        firm = counts.assign(weak=False, value=counts["firm"])
+        weak = counts.assign(weak=True, value=counts["whole"] - counts["firm"])
+        both = pd.concat([firm, weak]).sort_values("bucket", kind="stable")
+        both = both[both["value"] > 0]
+        return both.loc[:, ["bucket", "series", "weak", "value"]].reset_index(drop=True)
 
     def _top_values(
         self, cur: duckdb.DuckDBPyConnection, where: str, params: list[object], kind: str
@@ -461,4 +542,4 @@ def _as_date(value: object) -> date | None:
     return pd.Timestamp(value).date()
 
 
-__all__ = ["FACET_KINDS", "Article", "Filters", "Store", "Summary", "Timeline"]
+__all__ = ["FACET_KINDS", "Article", "CoreSpan", "Filters", "Store", "Summary", "Timeline"]
