@@ -25,7 +25,9 @@ CHART_HEIGHT = 320
 MEASURE_WORDS = {"articles": "articles", "copies": "copies", "sources": "sources"}
 PERIOD_DAYS = {"day": 1, "week": 7}
 DAY_MS = 86_400_000
-# A bar fills this share of its period, starting this share in: adjacent periods stay apart.
+# A bar fills this share of its period, centred in it, starting this share in: adjacent periods
+# stay apart. Centred bars, not offset ones: plotly's hover and click find an offset bar's
+# neighbour (a click on November picked January), so a click never reached the right period.
 BAR_FILL, BAR_OFFSET = 0.8, 0.1
 # Up to this many articles on the tallest bar, the y axis ticks every whole number (plotly's
 # own choice there is 0.5 steps, which a whole-number format prints as "0, 1, 1, 2").
@@ -42,6 +44,7 @@ WEAK_FILL = "rgba(78, 121, 167, 0.3)"
 FIGURE_CACHE_ENTRIES = 64
 TICK_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%b %Y", "year": "%Y"}
 HOVER_DATES = {"day": "%Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%b %Y", "year": "%Y"}
+
 
 GRANULARITY_LABELS = {"auto": "Auto", "day": "Day", "week": "Week", "month": "Month", "year": "Year"}
 MEASURE_LABELS = {"articles": "Articles", "copies": "Copies (folded ones too)", "sources": "Sources"}
@@ -155,14 +158,13 @@ def figure_spec(
         "legend": {"orientation": "h", "y": -0.15},
         "dragmode": "select",
         "selectdirection": "h",
-        "clickmode": "event+select",
     }
     return {"data": traces, "layout": layout}
 
 
 def _bars(rows: pd.DataFrame, is_weak: bool, granularity: str, measure: str, share: bool) -> dict:
     starts = pd.to_datetime(rows["bucket"])
-    widths = period_lengths(starts, granularity).to_numpy(dtype="float64") * DAY_MS
+    days = period_lengths(starts, granularity)
     name = f"all matching {MEASURE_WORDS[measure]}"
     if is_weak:
         name += " (date from weak evidence)"
@@ -176,36 +178,42 @@ def _bars(rows: pd.DataFrame, is_weak: bool, granularity: str, measure: str, sha
     # numpy arrays: plotly validates them in one step, lists element by element.
     return {
         "type": "bar",
-        "x": starts.to_numpy(dtype="datetime64[ms]"),
+        "x": _middles(starts, days),
         "y": rows["value"].to_numpy(),
-        "width": widths * BAR_FILL,
-        "offset": widths * BAR_OFFSET,
+        "width": days.to_numpy(dtype="float64") * DAY_MS * BAR_FILL,
+        "customdata": _period_labels(starts, granularity),
         "name": plain(name),
         "marker": marker,
-        "hovertemplate": _hover(granularity, share),
+        "hovertemplate": _hover(share),
     }
 
 
 def _line(rows: pd.DataFrame, series: str, granularity: str, share: bool) -> dict:
     """One split series as a line through the middle of each period's bar."""
     starts = pd.to_datetime(rows["bucket"])
-    middles = starts + pd.to_timedelta(period_lengths(starts, granularity) / 2, unit="D")
     return {
         "type": "scatter",
         "mode": "lines+markers",
-        "x": middles.to_numpy(dtype="datetime64[ms]"),
+        "x": _middles(starts, period_lengths(starts, granularity)),
         "y": rows["value"].to_numpy(),
+        "customdata": _period_labels(starts, granularity),
         "name": plain(series),
-        "hovertemplate": _hover(granularity, share),
+        "hovertemplate": _hover(share),
     }
 
 
-def _hover(granularity: str, share: bool) -> str:
-    return (
-        f"%{{x|{HOVER_DATES.get(granularity, '%Y-%m-%d')}}}: %{{y:"
-        + (".1%" if share else ",")
-        + "}<extra>%{fullData.name}</extra>"
-    )
+def _middles(starts: pd.Series, days: pd.Series) -> object:
+    half = days.astype("int64") * (DAY_MS // 2)  # int64: days in int32 times ms overflow
+    return (starts + pd.to_timedelta(half, unit="ms")).to_numpy(dtype="datetime64[ms]")
+
+
+def _period_labels(starts: pd.Series, granularity: str) -> object:
+    """What a hover names: the period, by its start (the point itself sits mid-period)."""
+    return starts.dt.strftime(HOVER_DATES.get(granularity, "%Y-%m-%d")).to_numpy(dtype=object)
+
+
+def _hover(share: bool) -> str:
+    return "%{customdata}: %{y:" + (".1%" if share else ",") + "}<extra>%{fullData.name}</extra>"
 
 
 def period_lengths(starts: pd.Series, granularity: str) -> pd.Series:

@@ -229,7 +229,7 @@ def test_timeline_ticks_whole_numbers_and_bars_one_period_wide(app: AppTest) -> 
     day_ms = 86_400_000
     for trace in figure["data"]:
         days = [pd_days(x) for x in trace["x"]]
-        widths = [w + 2 * o for w, o in zip(numbers(trace["width"]), numbers(trace["offset"]), strict=True)]
+        widths = [w / 0.8 for w in numbers(trace["width"])]  # a bar fills 80% of its period
         assert [round(w / day_ms) for w in widths] == days, trace["name"]
 
 

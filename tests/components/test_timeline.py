@@ -53,9 +53,9 @@ def test_share_ticks_keep_a_decimal_when_shares_are_small(tallest: float, fmt: s
 def test_each_bar_is_one_period_wide(granularity: str, bucket: str, days: int) -> None:
     far = "2014-01-01"  # a bucket ten years away: plotly alone would draw both bars years wide
     trace = spec([(far, "all", False, 1.0), (bucket, "all", False, 2.0)], granularity)["data"][0]
-    widths = [w + 2 * o for w, o in zip(trace["width"], trace["offset"], strict=True)]
-    assert widths[1] == pytest.approx(days * DAY_MS)
-    assert 0 < trace["offset"][1] < trace["width"][1]  # the bar starts inside its own period
+    assert trace["width"][1] == pytest.approx(days * DAY_MS * 0.8)  # 80% of its period
+    middle = pd.Timestamp(bucket) + pd.Timedelta(days=days / 2)
+    assert pd.Timestamp(trace["x"][1]) == middle  # centred in its own period
     assert period_days(date.fromisoformat(bucket), granularity) == days
 
 
