@@ -14,6 +14,7 @@ from loaders.labels import display_name
 from loaders.schema import KINDS
 from storage.layout import StoreError
 from storage.query import Store
+from storage.search import parse_search
 
 st.set_page_config(page_title="Diplomacy coverage", page_icon=":material/public:", layout="wide")
 if not signed_in():
@@ -54,7 +55,8 @@ def reading_area(store: Store, articles: int) -> None:
             st.subheader("Articles", anchor=False)
             results.sort_choice(state.SORT)
             rows = data.results(store, store.version, view.filters, view.sort, view.page, results.PAGE_SIZE)
-            results.result_list(rows, state.RESULT, state.open_article, names["country"], view.article)
+            terms = tuple(parse_search(view.filters.search).highlight_terms)
+            results.result_list(rows, state.RESULT, state.open_article, names["country"], view.article, terms)
             results.pager(articles, view.page, state.PAGER, state.set_page)
         with right:
             opened = data.article(store, store.version, view.article) if view.article else None

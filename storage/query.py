@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from loaders.schema import KINDS, as_list, kind_row, tag_columns
 from storage.layout import DATABASE, FULLTEXT, StoreError, check_schema, current_generation
-from storage.search import SearchQuery, parse_search
+from storage.search import SearchQuery, parse_search, snippet
 
 # Values shown per facet before the analyst asks for more.
 FACET_LIMIT = 12
@@ -50,9 +50,12 @@ GRANULARITIES = ("day", "week", "month", "year")
 # sources: outlets that published any copy of a matching article.
 MEASURES = ("articles", "copies", "sources")
 SPLITS = ("none", "country", "topic")
-SORTS = ("newest", "oldest")
+# relevance: FTS5 bm25 of the best-matching text of each article (newest first without a search)
+SORTS = ("newest", "oldest", "relevance")
 FACET_KINDS = tuple(k.name for k in KINDS)
-RESULT_COLUMNS = "idx, article_id, title, published, date_source, source, countries_primary, duplicates"
+RESULT_COLUMNS = (
+    "a.idx, a.article_id, a.title, a.published, a.date_source, a.source, a.countries_primary, a.duplicates"
+)
 
 
 def _filter_values(self: Filters, kind_name: str) -> tuple[str, ...]:
@@ -88,6 +91,14 @@ class Summary:
     last: date | None
     duplicates: int
     undated: int
+
+
+@dataclass(frozen=True)
+class Order:
+    """An ORDER BY over articles a, and the join it needs (SQL text from this module only)."""
+
+    by: str
+    join: str = ""
 
 
 @dataclass
@@ -152,6 +163,7 @@ class Store:
         # The cache lives as long as this handle, i.e. one immutable store generation.
         self.search_ids = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_ids)
         self.search_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_articles)
+        self.ranked_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._ranked_articles)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -449,15 +461,56 @@ class Store:
     def results(
         self, filters: Filters, sort: str = "newest", page: int = 0, page_size: int = 20
     ) -> pd.DataFrame:
-        """One page of matching articles."""
-        order = "a.idx" if sort != "oldest" else "a.published IS NULL, a.idx DESC"
+        """One page of matching articles; with a search, each with a snippet of matched text."""
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
+            order = self._order(cur, filters, sort)
             frame = cur.execute(
-                f"SELECT {RESULT_COLUMNS} FROM articles a WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT {RESULT_COLUMNS}, a.copy_key FROM articles a{order.join} WHERE {where}"
+                f" ORDER BY {order.by} LIMIT ? OFFSET ?",
                 [*params, page_size, max(page, 0) * page_size],
             ).df()
-        return _with_lists(frame)
+            frame["snippet"] = self._snippets(cur, frame, parse_search(filters.search).highlight_terms)
+        return _with_lists(frame.drop(columns="copy_key"))
+
+    def _order(self, cur: duckdb.DuckDBPyConnection, filters: Filters, sort: str) -> Order:
+        """ORDER BY for a sort: newest (the store's order), oldest, or the search's relevance."""
+        if sort == "oldest":
+            return Order("a.published IS NULL, a.idx DESC")
+        positive = parse_search(filters.search).positive_fts()
+        if sort != "relevance" or not positive:
+            return Order("a.idx")
+        ranked = self.ranked_articles(positive)
+        positions = np.arange(len(ranked), dtype=np.int32)
+        cur.register("ranked_hits", pa.table({"idx": pa.array(ranked), "pos": pa.array(positions)}))
+        return Order("r.pos NULLS LAST, a.idx", " LEFT JOIN ranked_hits r ON r.idx = a.idx")
+
+    def _ranked_articles(self, match: str) -> np.ndarray:
+        """Article idx by FTS5 rank (bm25) of their best text, best first, each once."""
+        uri = f"{self._fulltext.as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            try:
+                joined = db.execute(
+                    "SELECT group_concat(rowid) FROM (SELECT rowid FROM fulltext WHERE fulltext MATCH ?"
+                    " ORDER BY rank)",
+                    (match,),
+                ).fetchall()[0][0]
+            except sqlite3.OperationalError:
+                return np.empty(0, dtype=np.int32)
+        seqs = np.fromstring(joined or "", dtype=np.int32, sep=",") if joined else np.empty(0, np.int32)
+        articles = self._article_of_text[seqs]
+        _, first = np.unique(articles, return_index=True)
+        return articles[np.sort(first)]
+
+    def _snippets(self, cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, terms: list[str]) -> list[str]:
+        """The text around the first match in each result's body (only for a search: 20 bodies)."""
+        if not terms or frame.empty:
+            return [""] * len(frame)
+        keys = frame["copy_key"].tolist()
+        marks = ", ".join("?" * len(keys))
+        rows = cur.execute(f"SELECT copy_key, body FROM copies WHERE copy_key IN ({marks})", keys).fetchall()
+        bodies = dict(rows)
+        return [snippet(str(bodies.get(key) or ""), terms) for key in keys]
 
     def article(self, article_id: str) -> Article | None:
         """Everything the reader shows about one article, or None if the store lacks it."""
@@ -512,14 +565,15 @@ class Store:
             [*ids, int(row["idx"]), *params, RELATED_LIMIT],
         ).df()
 
-    def export(self, filters: Filters, limit: int = EXPORT_LIMIT) -> pd.DataFrame:
-        """The matching articles in full (schema columns), newest first."""
+    def export(self, filters: Filters, limit: int = EXPORT_LIMIT, sort: str = "newest") -> pd.DataFrame:
+        """The matching articles in full (schema columns), in the results' order."""
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
+            order = self._order(cur, filters, sort)
             frame = cur.execute(
                 "SELECT a.* EXCLUDE (idx, weak_date, copy_key), c.body, c.captions FROM articles a"
-                " JOIN copies c USING (copy_key)"
-                f" WHERE {where} ORDER BY a.idx LIMIT ?",
+                f" JOIN copies c USING (copy_key){order.join}"
+                f" WHERE {where} ORDER BY {order.by} LIMIT ?",
                 [*params, limit],
             ).df()
         return _with_lists(frame)
