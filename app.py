@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import data, filters, results, serving, share, state
 from components.access import signed_in
+from components.heading import heading
 from components.reader import reader
 from components.summary import summary_strip
 from components.timeline import auto_granularity, timeline, timeline_controls
@@ -37,6 +38,7 @@ except StoreError as error:
 version = store.version
 
 state.load_once(store.known)
+heading(store)
 share.link_notices(version)
 names = {k.name: display_name(k.name) for k in KINDS}
 

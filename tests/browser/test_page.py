@@ -221,3 +221,14 @@ def test_clicking_a_bar_sets_its_period(page: Page, server: Server) -> None:
     expect(page.locator(".st-key-date_from input")).to_have_value("2024-11-01")
     expect(metric(page)).not_to_have_text(before)
     no_server_errors(server)
+
+
+def test_the_reader_links_to_the_original_in_a_new_tab(page: Page, server: Server) -> None:
+    open_app(page, server.url)
+    reader_title(page, open_result(page, "Cairo"))
+    link = page.get_by_role("link", name=re.compile("Original article"))
+    expect(link).to_have_attribute("href", "https://example.org/2024/12/cairo-aid")
+    expect(link).to_have_attribute("target", "_blank")
+    open_result(page, "<script>")  # its stored address is javascript:, so no link at all
+    expect(page.get_by_role("link", name=re.compile("Original article"))).to_have_count(0)
+    expect(page.locator("a[href^='javascript:' i]")).to_have_count(0)
