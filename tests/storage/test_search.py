@@ -48,9 +48,12 @@ def test_terms_are_capped() -> None:
 @given(st.text(max_size=300))
 def test_any_input_gives_quoted_terms_only(text: str) -> None:
     expression = parse_search(text).positive_fts() or ""
-    # Outside quoted strings only our own operators and parentheses remain.
+    # Outside quoted strings only our own operators, parentheses and a prefix star right after a
+    # closing quote remain.
+    assert '"*"' not in expression.replace('""', "")
     outside = "".join(part for i, part in enumerate(expression.split('"')) if i % 2 == 0)
-    assert set(outside.replace("AND", "").replace("OR", "")) <= set("() ")
+    assert set(outside.replace("AND", "").replace("OR", "")) <= set("() *")
+    assert all(part.startswith("*") or "*" not in part for part in expression.split('"')[2::2])
 
 
 # --- against a store: what analysts type finds its variants (invented texts) -------------------
