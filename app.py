@@ -6,16 +6,18 @@ import streamlit as st
 
 from components import data, filters, results, serving, share, state
 from components.access import signed_in
+from components.heading import heading
 from components.map import coverage_map
 from components.reader import reader
 from components.summary import summary_strip
-from components.timeline import auto_granularity, timeline, timeline_controls
+from components.timeline import auto_granularity, chart_choice, timeline, timeline_controls
 from components.upload import upload_panel
 from loaders.gazetteer import country_shapes
 from loaders.labels import display_name
 from loaders.schema import KINDS
 from storage.layout import StoreError
 from storage.query import Store
+from storage.search import parse_search
 
 st.set_page_config(page_title="Diplomacy coverage", page_icon="🌍", layout="wide")
 if not signed_in():
@@ -38,6 +40,7 @@ except StoreError as error:
 version = store.version
 
 state.load_once(store.known)
+heading(store)
 share.link_notices(version)
 names = {k.name: display_name(k.name) for k in KINDS}
 
@@ -56,7 +59,8 @@ def reading_area(store: Store, articles: int) -> None:
             st.subheader("Articles", anchor=False)
             results.sort_choice(state.SORT)
             rows = data.results(store, store.version, view.filters, view.sort, view.page, results.PAGE_SIZE)
-            results.result_list(rows, state.RESULT, state.open_article, names["country"], view.article)
+            terms = tuple(parse_search(view.filters.search).highlight_terms)
+            results.result_list(rows, state.RESULT, state.open_article, names["country"], view.article, terms)
             results.pager(articles, view.page, state.PAGER, state.set_page)
         with right:
             opened = data.article(store, store.version, view.article) if view.article else None
@@ -98,25 +102,19 @@ if summary.articles == 0:
     filters.clear_all(state.DEFAULTS, key=state.CLEAR_ALL_EMPTY)
 
 if summary.articles:
-    charts = {"timeline": "Timeline", "map": "Map"}
-    st.segmented_control(
-        "Show", list(charts), key=state.CHART, format_func=charts.get, label_visibility="collapsed"
-    )
-    if view.chart == "map":
+    if chart_choice(state.CHART) == "map":
         counts = data.country_counts(store, version, view.filters)
-        coverage_map(
-            counts,
-            country_shapes(),
-            state.MAP,
-            state.set_country,
-            names["country"],
-            view.filters.primary_only,
-        )
+        primary = view.filters.primary_only
+        coverage_map(counts, country_shapes(), state.MAP, state.set_country, names["country"], primary)
     else:
         granularity = timeline_controls()
+        # Chosen dates are the analyst's range; otherwise the chart opens where the coverage is.
+        dated = view.filters.date_from or view.filters.date_to
+        core = None if dated else data.core_span(store, version, view.filters)
         if granularity == "auto":
-            granularity = auto_granularity(summary.first, summary.last)
+            span = (core.first, core.last) if core and core.outside else (summary.first, summary.last)
+            granularity = auto_granularity(*span)
         chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
-        timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str))
+        timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str), core)
 
 reading_area(store, summary.articles)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from storage.query import Article, Filters, Store, Summary, Timeline
+from storage.query import Article, CoreSpan, Filters, Store, Summary, Timeline
 
 # Cached answers kept per question type; a view change is a cache miss, a revisit is a hit.
 CACHE_ENTRIES = 512
@@ -34,6 +34,10 @@ def country_counts(store: Store, version: str, filters: Filters) -> pd.DataFrame
     return _country_counts(store, version, view_key(filters), filters)
 
 
+def core_span(store: Store, version: str, filters: Filters) -> CoreSpan:
+    return _core_span(store, version, view_key(filters), filters)
+
+
 def timeline(
     store: Store, version: str, filters: Filters, granularity: str, measure: str, split: str, share: bool
 ) -> Timeline:
@@ -58,6 +62,11 @@ def _facets(_store: Store, version: str, key: str, _filters: Filters) -> dict[st
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _country_counts(_store: Store, version: str, key: str, _filters: Filters) -> pd.DataFrame:
     return _store.facets(_filters, limit=MAP_COUNTRIES)["country"]
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _core_span(_store: Store, version: str, key: str, _filters: Filters) -> CoreSpan:
+    return _store.core_span(_filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

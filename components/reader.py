@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.links import original_link
 from components.text import escape_markdown, highlight, paragraphs
 from loaders.labels import phrases_for
 from loaders.schema import KINDS
@@ -43,6 +44,7 @@ def reader(
     entity_terms = tagged_phrases(row)
     st.subheader(escape_markdown(row.get("title")) or "(untitled)", anchor=False)
     st.caption(escape_markdown(_byline(row)))
+    original_link(row.get("url"), f"{key}-original")
     _tags(row, key, on_tag, label)
     for caption in row.get("captions") or []:
         st.caption(":material/photo_camera: " + escape_markdown(caption))

@@ -7,14 +7,14 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from components.text import escape_markdown
+from components.text import escape_markdown, highlight
 
 PAGE_SIZE = 20
-SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first"}
+SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "relevance": "Best match"}
 
 
 def sort_choice(key: str) -> str:
-    """Newest or oldest first."""
+    """Newest, oldest or best match first (best match: the search's ranking; newest without one)."""
     return st.segmented_control("Sort", list(SORT_LABELS), key=key, format_func=SORT_LABELS.get) or "newest"
 
 
@@ -24,9 +24,10 @@ def result_list(
     on_open: Callable[[str], None],
     country_label: Callable[[str], str],
     open_article: str | None = None,
+    search_terms: tuple[str, ...] = (),
 ) -> None:
-    """One entry per article: title (opens it in the reader), then date, source, countries.
-    Title and details sit together in their own container, entries further apart."""
+    """One entry per article: title (opens it in the reader), then date, source, countries, and
+    with a search the matched words in context. Title and details sit together, entries apart."""
     with st.container(gap="medium"):
         for row in rows.itertuples(index=False):
             is_open = row.article_id == open_article
@@ -38,9 +39,11 @@ def result_list(
                     args=(row.article_id,),
                     type="primary" if is_open else "tertiary",
                     icon=":material/article:",
-                    wrap=False,  # one line per title, cut with an ellipsis; hovering shows it whole
-                )
+                )  # titles wrap: cut at one line they lost their second half
                 st.caption(escape_markdown(_details(row, country_label)))
+                text = str(getattr(row, "snippet", "") or "")
+                if text:
+                    st.caption(highlight(text, search_terms))
 
 
 def _details(row: object, country_label: Callable[[str], str]) -> str:

@@ -35,12 +35,13 @@ def share_and_export(store: Store, view: View) -> None:
         st.caption(f"Corpus version {store.version}: a colleague opening a later corpus is told so.")
     with right:
         st.markdown("**Export the matching articles**")
+        st.caption("In the order of the results.")
         f = view.filters
         st.download_button(
-            "CSV", data=lambda: export_csv(store, f), file_name="coverage.csv", mime="text/csv",
+            "CSV", data=lambda: export_csv(store, f, view.sort), file_name="coverage.csv", mime="text/csv",
             key=state.EXPORT_CSV, on_click="ignore", icon=":material/download:",
         )  # fmt: skip
         st.download_button(
-            "JSONL", data=lambda: export_jsonl(store, f), file_name="coverage.jsonl",
+            "JSONL", data=lambda: export_jsonl(store, f, view.sort), file_name="coverage.jsonl",
             mime="application/jsonl", key=state.EXPORT_JSONL, on_click="ignore", icon=":material/download:",
         )  # fmt: skip

@@ -33,6 +33,7 @@ from storage.layout import (
     prune,
     remove_crashed_builds,
 )
+from storage.search import joined_words
 
 __all__ = [
     "Added",
@@ -51,14 +52,16 @@ FTS_BATCH = 5_000
 
 
 def open_fulltext(path: str) -> sqlite3.Connection:
-    """The contentless FTS5 index (the text lives in DuckDB); rowid is a text's seq."""
+    """The contentless FTS5 index (the text lives in DuckDB); rowid is a text's seq. porter stems
+    (hostages finds hostage); `joined` holds each hyphenated word once more, joined (ceasefire
+    finds cease-fire)."""
     db = sqlite3.connect(path)
     # A build writes into a private folder that is thrown away on failure: no journal needed.
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5("
-        "title, body, captions, content='', tokenize='unicode61 remove_diacritics 2')"
+        "title, body, captions, joined, content='', tokenize='porter unicode61 remove_diacritics 2')"
     )
     return db
 
@@ -76,10 +79,12 @@ class StoreBuilder(Builder):
     def index_texts(
         self, seqs: list[int], titles: list[str], bodies: list[str], captions: list[list[str]]
     ) -> None:
-        rows = list(zip(seqs, titles, bodies, ["\n".join(c) for c in captions], strict=True))
+        texts = ["\n".join(c) for c in captions]
+        joined = [joined_words(f"{t}\n{b}\n{c}") for t, b, c in zip(titles, bodies, texts, strict=True)]
+        rows = list(zip(seqs, titles, bodies, texts, joined, strict=True))
         for start in range(0, len(rows), FTS_BATCH):
             self.fulltext.executemany(
-                "INSERT INTO fulltext(rowid, title, body, captions) VALUES (?,?,?,?)",
+                "INSERT INTO fulltext(rowid, title, body, captions, joined) VALUES (?,?,?,?,?)",
                 rows[start : start + FTS_BATCH],
             )
 

@@ -10,9 +10,9 @@ from storage.query import Filters, Store
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_csv(store: Store, filters: Filters) -> bytes:
+def export_csv(store: Store, filters: Filters, sort: str = "newest") -> bytes:
     """The filtered articles as CSV (list columns joined with '; '), safe to open in a spreadsheet."""
-    frame = store.export(filters)
+    frame = store.export(filters, sort=sort)
     for column in frame.columns:
         if frame[column].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
             frame[column] = frame[column].map(_joined)
@@ -36,10 +36,10 @@ def inert_cell(value: object) -> object:
     return value
 
 
-def export_jsonl(store: Store, filters: Filters) -> bytes:
+def export_jsonl(store: Store, filters: Filters, sort: str = "newest") -> bytes:
     """The filtered articles as JSON Lines: text stays exactly as written (JSON strings are data,
     and programs, not spreadsheets, read this format)."""
-    frame = store.export(filters)
+    frame = store.export(filters, sort=sort)
     for column in frame.columns:
         if frame[column].map(lambda v: hasattr(v, "tolist")).any():
             frame[column] = frame[column].map(lambda v: v.tolist() if hasattr(v, "tolist") else v)

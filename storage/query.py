@@ -21,12 +21,20 @@ import pyarrow as pa
 
 from loaders.schema import KINDS, as_list, kind_row, tag_columns
 from storage.layout import DATABASE, FULLTEXT, StoreError, check_schema, current_generation
-from storage.search import SearchQuery, parse_search
+from storage.search import SearchQuery, parse_search, snippet
 
 # Values shown per facet before the analyst asks for more.
 FACET_LIMIT = 12
 # Series drawn when the timeline is split by countries or topics; the rest are not drawn.
 SPLIT_SERIES = 6
+# The whole of a split chart: the series every split series is part of.
+WHOLE = "all"
+# The default chart range leaves out far outliers: it spans the dates between these quantiles,
+# widened by CORE_MARGIN of that span each side, when the whole span is CORE_STRETCH times wider.
+CORE_QUANTILES = (0.05, 0.95)
+CORE_MARGIN = 0.5
+CORE_STRETCH = 2.0
+CORE_MIN_DAYS = 31
 # Related articles: how many, and how far apart in time they may be.
 RELATED_LIMIT = 5
 RELATED_WINDOW_DAYS = 45
@@ -35,12 +43,19 @@ SEARCH_CACHE = 64
 # Rows one export may hold: beyond this the analyst narrows the view first.
 EXPORT_LIMIT = 200_000
 
+MEASURE_NAMES = {"articles": "articles", "copies": "copies", "sources": "sources"}
 GRANULARITIES = ("day", "week", "month", "year")
-MEASURES = ("articles", "stories", "sources")
+# articles: distinct articles, as "Articles matching" counts them (folded copies once);
+# copies: every copy, folded ones included (articles + duplicates folded);
+# sources: outlets that published any copy of a matching article.
+MEASURES = ("articles", "copies", "sources")
 SPLITS = ("none", "country", "topic")
-SORTS = ("newest", "oldest")
+# relevance: FTS5 bm25 of the best-matching text of each article (newest first without a search)
+SORTS = ("newest", "oldest", "relevance")
 FACET_KINDS = tuple(k.name for k in KINDS)
-RESULT_COLUMNS = "idx, article_id, title, published, date_source, source, countries_primary, duplicates"
+RESULT_COLUMNS = (
+    "a.idx, a.article_id, a.title, a.published, a.date_source, a.source, a.countries_primary, a.duplicates"
+)
 
 
 def _filter_values(self: Filters, kind_name: str) -> tuple[str, ...]:
@@ -78,11 +93,34 @@ class Summary:
     undated: int
 
 
+@dataclass(frozen=True)
+class Order:
+    """An ORDER BY over articles a, and the join it needs (SQL text from this module only)."""
+
+    by: str
+    join: str = ""
+
+
+@dataclass
+class CoreSpan:
+    """The dates the default chart spans, and the dated articles outside them."""
+
+    first: date | None
+    last: date | None
+    outside: int
+    earliest: date | None = None  # of all matching dated articles, when some lie outside
+    latest: date | None = None
+
+
 @dataclass
 class Timeline:
     """Coverage per period, ready to draw."""
 
-    frame: pd.DataFrame  # bucket, series, weak (bool), value
+    # bucket, series, weak (bool), value. Series WHOLE is every matching article; a split adds
+    # one series per top value, each part of the whole but overlapping (an article counts in each
+    # of its countries). Weak rows add to firm rows: for sources they are the outlets seen only in
+    # weak-dated articles, so firm + weak is the period's distinct outlets, never a double count.
+    frame: pd.DataFrame
     granularity: str
     measure: str
     denominator: str = ""  # what a share is a share of, said on the chart
@@ -125,6 +163,7 @@ class Store:
         # The cache lives as long as this handle, i.e. one immutable store generation.
         self.search_ids = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_ids)
         self.search_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_articles)
+        self.ranked_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._ranked_articles)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -242,12 +281,45 @@ class Store:
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
             row = cur.execute(
-                "SELECT count(*), count(DISTINCT source), min(published), max(published),"
+                "SELECT count(*), min(published), max(published),"
                 f" coalesce(sum(duplicates), 0), count(*) FILTER (published IS NULL)"
                 f" FROM articles a WHERE {where}",
                 params,
             ).fetchall()[0]
-        return Summary(int(row[0]), int(row[1]), _as_date(row[2]), _as_date(row[3]), int(row[4]), int(row[5]))
+            # The timeline's "sources": outlets of any copy, so a folded copy's outlet counts too.
+            sources = cur.execute(
+                "SELECT count(DISTINCT source) FROM group_sources WHERE duplicate_group IN"
+                f" (SELECT a.duplicate_group FROM articles a WHERE {where})",
+                params,
+            ).fetchall()[0][0]
+        first, last = _as_date(row[1]), _as_date(row[2])
+        return Summary(int(row[0]), int(sources), first, last, int(row[3]), int(row[4]))
+
+    def core_span(self, filters: Filters) -> CoreSpan:
+        """Where the matching coverage is: the dates between the 5th and 95th percentile, widened
+        by a margin, and how many dated articles lie outside. The whole span when it is not much
+        wider (a few far outliers must not stretch the default chart over years)."""
+        low_q, high_q = CORE_QUANTILES
+        with self._cursor() as cur:
+            where, params = self._where(cur, filters)
+            low, high, first, last = cur.execute(
+                f"SELECT quantile_disc(published, {low_q}), quantile_disc(published, {high_q}),"
+                f" min(published), max(published) FROM articles a WHERE {where} AND published IS NOT NULL",
+                params,
+            ).fetchall()[0]
+            if first is None:
+                return CoreSpan(None, None, 0)
+            low, high, first, last = map(_as_date, (low, high, first, last))
+            margin = timedelta(days=int((high - low).days * CORE_MARGIN) + 1)
+            start, end = max(low - margin, first), min(high + margin, last)
+            whole = (last - first).days
+            if whole < CORE_MIN_DAYS or whole < CORE_STRETCH * max((end - start).days, 1):
+                return CoreSpan(first, last, 0)
+            outside = cur.execute(
+                f"SELECT count(*) FROM articles a WHERE {where} AND (published < ? OR published > ?)",
+                [*params, start, end],
+            ).fetchall()[0][0]
+        return CoreSpan(start, end, int(outside), first, last)
 
     def facets(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, pd.DataFrame]:
         """Per kind, the values carried by the matching articles with their counts: the chosen
@@ -286,12 +358,15 @@ class Store:
         split: str = "none",
         share: bool = False,
     ) -> Timeline:
-        """Coverage per period for the filters, optionally split and as a share of the store."""
+        """Coverage per period for the filters: the whole, the top split series, optionally each as
+        a share of the same measure over the whole store in the same period."""
         granularity = granularity if granularity in GRANULARITIES else "month"
         measure = measure if measure in MEASURES else "articles"
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
-            frame = self._buckets(cur, where, params, granularity, measure, split)
+            frame = self._buckets(cur, where, params, granularity, measure, "none")
+            if split in ("country", "topic"):
+                frame = pd.concat([frame, self._buckets(cur, where, params, granularity, measure, split)])
             undated = cur.execute(
                 f"SELECT count(*) FROM articles a WHERE {where} AND published IS NULL", params
             ).fetchall()[0][0]
@@ -301,9 +376,9 @@ class Store:
                 totals = totals.groupby("bucket")["value"].sum().rename("total")
                 frame = frame.join(totals, on="bucket")
                 frame["value"] = frame["value"] / frame["total"]
-                denominator = f"share of all {measure} in the store per {granularity}"
+                denominator = f"share of all {MEASURE_NAMES[measure]} in the store in the same {granularity}"
         return Timeline(
-            frame.drop(columns="total", errors="ignore"),
+            frame.drop(columns="total", errors="ignore").reset_index(drop=True),
             granularity,
             measure,
             denominator,
@@ -319,35 +394,53 @@ class Store:
         measure: str,
         split: str,
     ) -> pd.DataFrame:
-        value = {
-            "articles": "sum(1 + a.duplicates)",
-            "stories": "count(DISTINCT a.idx)",
-            "sources": "count(DISTINCT c.source)",
-        }[measure]
-        joins = ""
-        if measure == "sources":
-            joins += " JOIN group_sources c USING (duplicate_group)"
-        series = "'all'"
-        split_params: list[object] = []
+        """One series (the whole, or each top value of a split) per period, firm and weak apart."""
+        joins, series, split_params = "", f"'{WHOLE}'", []
         kind = {"country": "country", "topic": "topic"}.get(split)
         if kind:
             top = self._top_values(cur, where, params, kind)
             if not top:
-                kind = None
-            else:
-                marks = ", ".join("?" * len(top))
-                joins += f" JOIN entities e ON e.idx = a.idx AND e.value_id IN ({marks})"
-                split_params = top
-                series = "e.value_id"
-        sql = (
-            f"SELECT date_trunc('{granularity}', a.published)::DATE AS bucket, {series} AS series,"
-            f" a.weak_date AS weak, {value} AS value FROM articles a{joins}"
-            f" WHERE a.published IS NOT NULL AND {where} GROUP BY ALL ORDER BY bucket"
-        )
-        frame = cur.execute(sql, [*split_params, *params]).df()
+                return pd.DataFrame({"bucket": [], "series": [], "weak": [], "value": []})
+            joins = f" JOIN entities e ON e.idx = a.idx AND e.value_id IN ({', '.join('?' * len(top))})"
+            split_params, series = top, "e.value_id"
+        if measure == "sources":
+            frame = self._source_buckets(cur, where, [*split_params, *params], granularity, joins, series)
+        else:
+            value = "sum(1 + a.duplicates)" if measure == "copies" else "count(*)"
+            frame = cur.execute(
+                f"SELECT date_trunc('{granularity}', a.published)::DATE AS bucket, {series} AS series,"
+                f" a.weak_date AS weak, {value} AS value FROM articles a{joins}"
+                f" WHERE a.published IS NOT NULL AND {where} GROUP BY ALL ORDER BY bucket",
+                [*split_params, *params],
+            ).df()
         if kind:
             frame["series"] = frame["series"].map(self._names)
         return frame
+
+    def _source_buckets(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        where: str,
+        params: list[object],
+        granularity: str,
+        joins: str,
+        series: str,
+    ) -> pd.DataFrame:
+        """Distinct outlets per period: firm-dated ones, then those seen only in weak-dated
+        articles, so the two add up to the period's outlets (stacking two distinct counts would
+        count an outlet in both twice)."""
+        counts = cur.execute(
+            f"SELECT date_trunc('{granularity}', a.published)::DATE AS bucket, {series} AS series,"
+            " count(DISTINCT c.source) FILTER (NOT a.weak_date) AS firm, count(DISTINCT c.source) AS whole"
+            f" FROM articles a JOIN group_sources c USING (duplicate_group){joins}"
+            f" WHERE a.published IS NOT NULL AND {where} GROUP BY ALL ORDER BY bucket",
+            params,
+        ).df()
+        firm = counts.assign(weak=False, value=counts["firm"])
+        weak = counts.assign(weak=True, value=counts["whole"] - counts["firm"])
+        both = pd.concat([firm, weak]).sort_values("bucket", kind="stable")
+        both = both[both["value"] > 0]
+        return both.loc[:, ["bucket", "series", "weak", "value"]].reset_index(drop=True)
 
     def _top_values(
         self, cur: duckdb.DuckDBPyConnection, where: str, params: list[object], kind: str
@@ -368,15 +461,56 @@ class Store:
     def results(
         self, filters: Filters, sort: str = "newest", page: int = 0, page_size: int = 20
     ) -> pd.DataFrame:
-        """One page of matching articles."""
-        order = "a.idx" if sort != "oldest" else "a.published IS NULL, a.idx DESC"
+        """One page of matching articles; with a search, each with a snippet of matched text."""
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
+            order = self._order(cur, filters, sort)
             frame = cur.execute(
-                f"SELECT {RESULT_COLUMNS} FROM articles a WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT {RESULT_COLUMNS}, a.copy_key FROM articles a{order.join} WHERE {where}"
+                f" ORDER BY {order.by} LIMIT ? OFFSET ?",
                 [*params, page_size, max(page, 0) * page_size],
             ).df()
-        return _with_lists(frame)
+            frame["snippet"] = self._snippets(cur, frame, parse_search(filters.search).highlight_terms)
+        return _with_lists(frame.drop(columns="copy_key"))
+
+    def _order(self, cur: duckdb.DuckDBPyConnection, filters: Filters, sort: str) -> Order:
+        """ORDER BY for a sort: newest (the store's order), oldest, or the search's relevance."""
+        if sort == "oldest":
+            return Order("a.published IS NULL, a.idx DESC")
+        positive = parse_search(filters.search).positive_fts()
+        if sort != "relevance" or not positive:
+            return Order("a.idx")
+        ranked = self.ranked_articles(positive)
+        positions = np.arange(len(ranked), dtype=np.int32)
+        cur.register("ranked_hits", pa.table({"idx": pa.array(ranked), "pos": pa.array(positions)}))
+        return Order("r.pos NULLS LAST, a.idx", " LEFT JOIN ranked_hits r ON r.idx = a.idx")
+
+    def _ranked_articles(self, match: str) -> np.ndarray:
+        """Article idx by FTS5 rank (bm25) of their best text, best first, each once."""
+        uri = f"{self._fulltext.as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            try:
+                joined = db.execute(
+                    "SELECT group_concat(rowid) FROM (SELECT rowid FROM fulltext WHERE fulltext MATCH ?"
+                    " ORDER BY rank)",
+                    (match,),
+                ).fetchall()[0][0]
+            except sqlite3.OperationalError:
+                return np.empty(0, dtype=np.int32)
+        seqs = np.fromstring(joined or "", dtype=np.int32, sep=",") if joined else np.empty(0, np.int32)
+        articles = self._article_of_text[seqs]
+        _, first = np.unique(articles, return_index=True)
+        return articles[np.sort(first)]
+
+    def _snippets(self, cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, terms: list[str]) -> list[str]:
+        """The text around the first match in each result's body (only for a search: 20 bodies)."""
+        if not terms or frame.empty:
+            return [""] * len(frame)
+        keys = frame["copy_key"].tolist()
+        marks = ", ".join("?" * len(keys))
+        rows = cur.execute(f"SELECT copy_key, body FROM copies WHERE copy_key IN ({marks})", keys).fetchall()
+        bodies = dict(rows)
+        return [snippet(str(bodies.get(key) or ""), terms) for key in keys]
 
     def article(self, article_id: str) -> Article | None:
         """Everything the reader shows about one article, or None if the store lacks it."""
@@ -431,14 +565,15 @@ class Store:
             [*ids, int(row["idx"]), *params, RELATED_LIMIT],
         ).df()
 
-    def export(self, filters: Filters, limit: int = EXPORT_LIMIT) -> pd.DataFrame:
-        """The matching articles in full (schema columns), newest first."""
+    def export(self, filters: Filters, limit: int = EXPORT_LIMIT, sort: str = "newest") -> pd.DataFrame:
+        """The matching articles in full (schema columns), in the results' order."""
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
+            order = self._order(cur, filters, sort)
             frame = cur.execute(
                 "SELECT a.* EXCLUDE (idx, weak_date, copy_key), c.body, c.captions FROM articles a"
-                " JOIN copies c USING (copy_key)"
-                f" WHERE {where} ORDER BY a.idx LIMIT ?",
+                f" JOIN copies c USING (copy_key){order.join}"
+                f" WHERE {where} ORDER BY {order.by} LIMIT ?",
                 [*params, limit],
             ).df()
         return _with_lists(frame)
@@ -461,4 +596,4 @@ def _as_date(value: object) -> date | None:
     return pd.Timestamp(value).date()
 
 
-__all__ = ["FACET_KINDS", "Article", "Filters", "Store", "Summary", "Timeline"]
+__all__ = ["FACET_KINDS", "Article", "CoreSpan", "Filters", "Store", "Summary", "Timeline"]

@@ -65,7 +65,8 @@ def fixture_articles() -> list[RawArticle]:
     return [
         _article("Lebanon weighs ceasefire proposal from Israel", lebanon, "2024-11-20", "Levant Wire"),
         _article("Lebanon weighs Israeli ceasefire proposal", lebanon, "2024-11-21", "Gulf Ledger"),
-        _article("Cairo hosts Gaza humanitarian aid conference", egypt, "2024-12-02", "Nile Dispatch"),
+        _article("Cairo hosts Gaza humanitarian aid conference", egypt, "2024-12-02", "Nile Dispatch",
+                 "https://example.org/2024/12/cairo-aid"),
         _article("Iran and Europe resume nuclear talks in Vienna", iran, "2023-06-14", "Gulf Ledger"),
         _article("Syrian refugees in Jordan brace for winter", syria, "2022-01-09", "Levant Wire"),
         _article(HOSTILE_TITLE, HOSTILE_BODY, "2024-03-05", "<b>Evil</b> Source", "javascript:alert(1)"),

@@ -229,7 +229,7 @@ def test_timeline_ticks_whole_numbers_and_bars_one_period_wide(app: AppTest) -> 
     day_ms = 86_400_000
     for trace in figure["data"]:
         days = [pd_days(x) for x in trace["x"]]
-        widths = [w + 2 * o for w, o in zip(numbers(trace["width"]), numbers(trace["offset"]), strict=True)]
+        widths = [w / 0.8 for w in numbers(trace["width"])]  # a bar fills 80% of its period
         assert [round(w / day_ms) for w in widths] == days, trace["name"]
 
 
@@ -338,3 +338,33 @@ def test_a_link_to_a_later_page_opens_it(sample_app: AppTest) -> None:
     sample_app.run()
     assert sample_app.pagination[0].value == 3
     assert any(c.value.startswith("41–60 of") for c in sample_app.caption)
+
+
+def test_the_page_says_what_it_is(app: AppTest) -> None:
+    app.run()
+    assert app.title[0].value == "Middle East diplomacy coverage"
+    assert not any("demo corpus" in i.value for i in app.info)  # the fixture store is not the demo
+
+
+def test_the_demo_corpus_is_labelled_synthetic(sample_app: AppTest) -> None:
+    sample_app.run()
+    assert any("synthetic" in i.value for i in sample_app.info)
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [("refugee", "1"), ("refugees", "1"), ("refuge*", "1"), ("nuclear OR ceasefire", "3")],
+)
+def test_search_stems_and_prefixes_through_the_page(app: AppTest, query: str, count: str) -> None:
+    app.query_params["q"] = query
+    app.run()
+    assert not app.exception
+    assert metric(app, "Articles matching") == count
+
+
+def test_best_match_sort_is_kept_in_the_url_and_snippets_show(app: AppTest) -> None:
+    app.query_params.update({"q": "ceasefire", "sort": "relevance"})
+    app.run()
+    assert not app.exception
+    assert app.query_params["sort"] in ("relevance", ["relevance"])
+    assert any("ceasefire" in c.value.lower() and "orange-background" in c.value for c in app.caption)

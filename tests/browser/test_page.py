@@ -173,7 +173,8 @@ def test_hostile_article_is_shown_as_text(page: Page, server: Server) -> None:
     assert title == HOSTILE_TITLE
 
     reader_title(page, HOSTILE_TITLE)
-    expect(page.get_by_text("<img src=x onerror=alert(1)>", exact=False)).to_be_visible()
+    # the result's snippet and the reader's body both show it, as text
+    expect(page.get_by_text("<img src=x onerror=alert(1)>", exact=False).last).to_be_visible()
     assert dialogs == []
     expect(page.locator("img[src='x']")).to_have_count(0)
     expect(page.locator("[onerror], [onload]")).to_have_count(0)
@@ -220,6 +221,8 @@ def test_the_map_draws_offline_and_a_click_sets_the_country(browser: Browser, se
         open_app(page, f"{server.url}/?chart=map")
         chart = page.locator("[data-testid='stPlotlyChart']")
         expect(chart.locator("canvas").first).to_be_visible()
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
         # Where Egypt's middle is on the screen, from the map itself.
         spot = chart.evaluate(
             "el => { const gd = el.querySelector('.js-plotly-plot');"
@@ -235,3 +238,36 @@ def test_the_map_draws_offline_and_a_click_sets_the_country(browser: Browser, se
         assert outside == [], outside
     finally:
         context.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="in plotly's select drag mode (the brush) a single click emits an empty plotly_selected,"
+    " which st.plotly_chart reports as no selection; in zoom mode the click works but the brush does not",
+)
+def test_clicking_a_bar_sets_its_period(page: Page, server: Server) -> None:
+    open_app(page, f"{server.url}/?gran=month")
+    before = metric(page).inner_text()
+    bars = page.locator(".st-key-timeline .trace.bars .point path")
+    expect(bars.first).to_be_visible()
+    boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
+    tallest = min((b for b in boxes if b), key=lambda b: b["y"])  # the highest top edge
+    page.mouse.click(tallest["x"] + tallest["width"] / 2, tallest["y"] + tallest["height"] / 2)
+    settle(page)
+
+    expect(page).to_have_url(re.compile(r"[?&]from=2024-11-01"))
+    assert params(page)["to"] == ["2024-11-30"]  # the whole month, not a day early or late
+    expect(page.locator(".st-key-date_from input")).to_have_value("2024-11-01")
+    expect(metric(page)).not_to_have_text(before)
+    no_server_errors(server)
+
+
+def test_the_reader_links_to_the_original_in_a_new_tab(page: Page, server: Server) -> None:
+    open_app(page, server.url)
+    reader_title(page, open_result(page, "Cairo"))
+    link = page.get_by_role("link", name=re.compile("Original article"))
+    expect(link).to_have_attribute("href", "https://example.org/2024/12/cairo-aid")
+    expect(link).to_have_attribute("target", "_blank")
+    open_result(page, "<script>")  # its stored address is javascript:, so no link at all
+    expect(page.get_by_role("link", name=re.compile("Original article"))).to_have_count(0)
+    expect(page.locator("a[href^='javascript:' i]")).to_have_count(0)

@@ -27,8 +27,8 @@ def known(kind: str, value: str) -> bool:
         ({"from": ["2024-01-01"], "to": ["2024-02-01"]}, View(filters=Filters(date_from=date(2024, 1, 1), date_to=date(2024, 2, 1)))),
         ({"topic": ["ceasefire"], "primary": ["1"]}, View(filters=Filters(topics=("ceasefire",), primary_only=True))),
         ({"source": ["Levant Wire"], "sort": ["oldest"], "page": ["3"]}, View(filters=Filters(sources=("Levant Wire",)), sort="oldest", page=2)),
-        ({"gran": ["week"], "split": ["country"], "measure": ["stories"], "scale": ["share"], "weak": ["exclude"]},
-         View(granularity="week", split="country", measure="stories", share=True, weak="exclude")),
+        ({"gran": ["week"], "split": ["country"], "measure": ["copies"], "scale": ["share"], "weak": ["exclude"]},
+         View(granularity="week", split="country", measure="copies", share=True, weak="exclude")),
         ({"article": ["0123456789abcdef"], "v": ["abc123"]}, View(article="0123456789abcdef", corpus="abc123")),
     ],
 )  # fmt: skip
