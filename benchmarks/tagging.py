@@ -13,6 +13,7 @@ import json
 import random
 import re
 import sys
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -30,10 +31,52 @@ MIN_BODY_CHARS = {"corpora": 400, "realworld": 150}
 MAX_BODY_CHARS = 7000
 # English by letters (at least this share ASCII) and by function words (French is ASCII too).
 MIN_ASCII_LETTERS = 0.97
-ENGLISH_WORDS = frozenset("the and of to in is was for that with on by from at as has are".split())
-OTHER_WORDS = frozenset("le la les des et du est une dans pour que qui sur el los del por con".split())
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "is",
+        "was",
+        "for",
+        "that",
+        "with",
+        "on",
+        "by",
+        "from",
+        "at",
+        "as",
+        "has",
+        "are",
+    ]
+)
+OTHER_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "et",
+        "du",
+        "est",
+        "une",
+        "dans",
+        "pour",
+        "que",
+        "qui",
+        "sur",
+        "el",
+        "los",
+        "del",
+        "por",
+        "con",
+    ]
+)
 KINDS = ("countries", "countries_primary", "people", "organizations", "topics")
 WORST = 12
+SPEED_REPEATS = 3
 # Particles left out when people's names are compared: el-Sissi = al-Sisi, bin = ibn.
 NAME_PARTICLES = {"al", "el", "bin", "ibn", "ben", "de", "der", "van", "von", "sheikh", "the"}
 
@@ -188,7 +231,11 @@ def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Score:
         for kind in KINDS:
             extra, missed, hits = match(kind, p.get(kind, []), g.get(kind, []))
             counts = kinds[kind]
-            counts.tp, counts.fp, counts.fn = counts.tp + hits, counts.fp + len(extra), counts.fn + len(missed)
+            counts.tp, counts.fp, counts.fn = (
+                counts.tp + hits,
+                counts.fp + len(extra),
+                counts.fn + len(missed),
+            )
             misses += [(kind, "fp", v, g["id"]) for v in extra] + [(kind, "fn", v, g["id"]) for v in missed]
         for topic in set(g.get("topics", [])) | set(p.get("topics", [])):
             c = topics.setdefault(topic, Counts())
@@ -215,7 +262,9 @@ def gold_articles(gold: Sequence[dict], shared: Path) -> list[Article]:
             cache[record["file"]] = read_file(shared / record["file"])[0]
         raw = cache[record["file"]][record["row"]]
         body = raw.body or ""
-        article = Article(record["file"], record["row"], raw.url or "", raw.title or "", body, list(raw.captions or []))
+        article = Article(
+            record["file"], record["row"], raw.url or "", raw.title or "", body, list(raw.captions or [])
+        )
         if article.check != record["check"]:
             raise SystemExit(f"gold record {record['id']}: {record['file']} row {record['row']} has changed")
         out.append(article)
@@ -226,7 +275,9 @@ def predict(articles: Sequence[Article]) -> list[dict]:
     """The tagger's values per article, and the evidence behind each (kind, value) when it has one."""
     from loaders.entities import tag_articles
 
-    tags = tag_articles([a.title for a in articles], [a.body for a in articles], [a.captions for a in articles])
+    tags = tag_articles(
+        [a.title for a in articles], [a.body for a in articles], [a.captions for a in articles]
+    )
     evidence: dict[tuple[int, str, str], str] = {}
     if "evidence" in tags.mentions.columns:
         for row in tags.mentions.itertuples():
@@ -239,7 +290,12 @@ def predict(articles: Sequence[Article]) -> list[dict]:
     return out
 
 
-_MENTION_KIND = {"countries": "country", "people": "person", "organizations": "organization", "topics": "topic"}
+_MENTION_KIND = {
+    "countries": "country",
+    "people": "person",
+    "organizations": "organization",
+    "topics": "topic",
+}
 
 
 def report(result: Score, predicted: Sequence[dict] | None = None, worst: int = WORST) -> str:
@@ -255,7 +311,9 @@ def report(result: Score, predicted: Sequence[dict] | None = None, worst: int = 
             found = Counter(v for k, s, v, _ in result.misses if k == kind and s == side)
             if not found:
                 continue
-            where = {v: [i for k, s, x, i in result.misses if k == kind and s == side and x == v] for v in found}
+            where = {
+                v: [i for k, s, x, i in result.misses if k == kind and s == side and x == v] for v in found
+            }
             shown = []
             for value, n in found.most_common(worst):
                 ids = where[value][:4]
@@ -268,13 +326,39 @@ def report(result: Score, predicted: Sequence[dict] | None = None, worst: int = 
     return "\n".join(lines)
 
 
+def speed(path: Path, repeats: int = SPEED_REPEATS) -> str:
+    """tag_articles throughput on the articles of a JSONL file (benchmarks/generate.py writes one)."""
+    from loaders.entities import load_gazetteer, tag_articles
+
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    titles = [r.get("title") or "" for r in rows]
+    bodies = [r.get("body") or "" for r in rows]
+    captions = [list(r.get("captions") or []) for r in rows]
+    started = time.perf_counter()
+    load_gazetteer()
+    loaded = time.perf_counter() - started
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        tag_articles(titles, bodies, captions)
+        best = min(best, time.perf_counter() - started)
+    return (
+        f"{len(rows)} articles: best of {repeats} {best:.2f} s = {len(rows) / best:,.0f} articles/s "
+        f"(gazetteer built once in {loaded:.2f} s)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m benchmarks.tagging [--shared DIR] [--sample]`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="folder holding corpora/ and realworld/")
     parser.add_argument("--gold", type=Path, default=GOLD_FILE)
     parser.add_argument("--sample", action="store_true", help="print the seeded draw for labelling")
+    parser.add_argument("--speed", type=Path, help="time tag_articles on a JSONL file of articles")
     args = parser.parse_args(argv)
+    if args.speed:
+        print(speed(args.speed))
+        return 0
     if args.sample:
         for i, a in enumerate(draw(args.shared)):
             print(f"#{i} {a.file} row={a.row} url={a.url} check={a.check}\nTITLE: {a.title}\n\n{a.body}\n")

@@ -21,7 +21,7 @@ BODY_WEIGHT = 1.0
 # Captions repeat what the photo shows (often a venue or a visiting official): count them lightly.
 CAPTION_WEIGHT = 0.25
 # The lead is the first paragraphs, cut at this many characters for bodies without paragraph breaks.
-LEAD_MAX_CHARS = 1200
+LEAD_MAX_CHARS = 500
 # A capital is as often the venue ("talks in Rome") as the government ("Moscow said").
 CAPITAL_WEIGHT = 0.5
 # A named official implies their country, but less than naming the country itself.
@@ -31,6 +31,21 @@ MAX_PRIMARY = 4
 PRIMARY_MIN_SHARE = 0.3
 # A name found only by the title pattern needs a first name and a surname to be trusted.
 MIN_NAME_TOKENS = 2
+# A state institution ("the Knesset", "the Met") is a mention of its country.
+INSTITUTION_COUNTRY_WEIGHT = 1.0
+# Topic cues: a topic scores once per sentence (its best cue times the section weight), so two cues
+# in one background sentence are one sentence. A strong cue fires alone; a weak one needs a second
+# sentence or the title/lead. A topic is kept when its score reaches TOPIC_MIN_SCORE.
+TOPIC_STRONG_WEIGHT = 1.0
+TOPIC_WEAK_WEIGHT = 1.0
+TOPIC_MIN_SCORE = 2.0
+# Evidence keeps at most this many distinct phrases per tag.
+MAX_EVIDENCE = 5
+EVIDENCE_SEPARATOR = " | "
+# Kinds that only steer other tags and are never shown: a veto swallows what it contains
+# ("Jordan River" holds "Jordan"); a hint adds to a country already mentioned (a person's country).
+VETO = "veto"
+COUNTRY_HINT = "country_hint"
 
 # Characters that end a word. Each becomes one space (a literal replace is several times faster
 # than a regex over the text); spaces themselves are kept, so the automaton runs overlapping.
@@ -65,6 +80,9 @@ ROLE_NAME_PATTERN = _ROLE_PREFIX + _NAME_TOKEN + rf"(?: {_NAME_PARTICLE}?{_NAME_
 
 SECTIONS = {"title": TITLE_WEIGHT, "lead": LEAD_WEIGHT, "body": BODY_WEIGHT}
 _LEAD_RE = r"^\s*[^\n]*(?:\n\s*[^\n]*)?"
+_URL_RE = r"(?:https?://|www\.)\S+"
+# A sentence ends at a line break or at [.!?] after two lowercase letters ("U. S." and "Mr." do not).
+_SENTENCE_RE = r"[^\n]+?(?:\p{Ll}{2}[.!?]+[\"”’)]*(?:\s|$)|\n|$)"
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
 _SPACES = [" "] * len(SEPARATORS)
 _SCORED_SCHEMA = {
@@ -73,6 +91,7 @@ _SCORED_SCHEMA = {
     "value": pl.String,
     "count": pl.Int64,
     "score": pl.Float64,
+    "evidence": pl.List(pl.String),
 }
 _SPLIT = re.compile("[" + re.escape("".join(SEPARATORS)) + r"\s]+")
 
@@ -98,7 +117,7 @@ class Tags:
     people: list[list[str]]
     organizations: list[list[str]]
     topics: list[list[str]]
-    mentions: pd.DataFrame
+    mentions: pd.DataFrame  # position, kind, value, count, evidence (the phrases that fired it)
 
 
 def normalize_phrase(text: str) -> str:
@@ -140,13 +159,20 @@ def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tupl
             person_keys.add(normalize_phrase(phrase.lower()))
             if r["iso3"]:
                 _check_iso3(countries, r["iso3"], "people.csv", r["name"])
-                rows.append((phrase, "country", r["iso3"], PERSON_COUNTRY_WEIGHT))
+                rows.append((phrase, COUNTRY_HINT, r["iso3"], PERSON_COUNTRY_WEIGHT))
     for r in _read_csv(folder / "organizations.csv"):
         for phrase in [r["name"], *_split_aliases(r["aliases"])]:
             rows.append((phrase, "organization", r["name"], 1.0))
+            if r.get("iso3"):
+                _check_iso3(countries, r["iso3"], "organizations.csv", r["name"])
+                rows.append((phrase, "country", r["iso3"], INSTITUTION_COUNTRY_WEIGHT))
     for r in _read_csv(folder / "topics.csv"):
-        for phrase in _split_aliases(r["patterns"]):
-            rows.append((phrase, "topic", r["topic"], 1.0))
+        for column, weight in (("strong", TOPIC_STRONG_WEIGHT), ("patterns", TOPIC_WEAK_WEIGHT)):
+            for phrase in _split_aliases(r.get(column, "")):
+                rows.append((phrase, "topic", r["topic"], weight))
+    vetoes = folder / "vetoes.csv"
+    for r in _read_csv(vetoes) if vetoes.exists() else []:
+        rows.append((r["pattern"], VETO, "", 1.0))
     return countries, rows, person_keys
 
 
@@ -252,9 +278,11 @@ def _inherit(
     out = {key: dict(entities) for key, entities in own.items()}
     for child, parent in nesting:
         kinds = {kind for kind, _ in own[parent]}
+        if VETO in kinds:  # "Jordan River" names no country
+            continue
         for (kind, value), weight in own[child].items():
             # A surname inside a place ("Abbas" in "Bandar Abbas") is a coincidence, not a mention.
-            if kind not in kinds and kind != "person":
+            if kind not in kinds and kind not in ("person", COUNTRY_HINT, VETO):
                 entry = out[parent]
                 entry[(kind, value)] = max(weight, entry.get((kind, value), 0.0))
     return out
@@ -275,7 +303,12 @@ def tag_articles(
     if people.height:
         scored = pl.concat([scored, people], how="vertical_relaxed")
     # One row per (article, entity); most-mentioned first, the weightier mention breaking ties.
-    scored = scored.group_by("position", "kind", "value").agg(pl.col("count").sum(), pl.col("score").sum())
+    scored = scored.group_by("position", "kind", "value").agg(
+        pl.col("count").sum(),
+        pl.col("score").sum(),
+        pl.col("evidence").list.explode(keep_nulls=False, empty_as_null=False).unique().sort(),
+    )
+    scored = _apply_rules(scored)
     scored = scored.sort(["position", "count", "score", "value"], descending=[False, True, True, False])
     n = len(titles)
     return Tags(
@@ -316,7 +349,15 @@ def _segments(
             ("captions", CAPTION_WEIGHT),
         )
     ]
-    segments = pl.concat(parts).with_columns(pl.col("text").fill_null(""))
+    segments = (
+        pl.concat(parts)
+        # A URL's words are not the article's ("...-calling-genocide"): blanked before matching.
+        .with_columns(pl.col("text").fill_null("").str.replace_all(_URL_RE, " "))
+        .with_columns(pl.col("text").str.extract_all(_SENTENCE_RE))
+        .explode("text")
+        .with_columns(pl.col("text").fill_null(""))
+        .with_row_index("sentence")
+    )
     spaced = pl.concat_str(
         pl.lit(" "),
         pl.col("text").str.replace_many(list(SEPARATORS), _SPACES, leftmost=True),
@@ -334,6 +375,7 @@ def _match(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
                 segments.select(
                     "position",
                     "section_weight",
+                    "sentence",
                     pl.col(column).str.extract_many(patterns, overlapping=True).alias("pattern"),
                 ).explode("pattern")
             )
@@ -342,6 +384,7 @@ def _match(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
             schema={
                 "position": pl.UInt32,
                 "section_weight": pl.Float64,
+                "sentence": pl.UInt32,
                 "pattern": pl.String,
                 "n": pl.Int64,
             }
@@ -349,20 +392,20 @@ def _match(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
     return (
         pl.concat(found)
         .drop_nulls("pattern")
-        .group_by("position", "section_weight", "pattern")
+        .group_by("position", "section_weight", "sentence", "pattern")
         .agg(pl.len().cast(pl.Int64).alias("n"))
     )
 
 
 def _subtract_nested(hits: pl.DataFrame, nesting: pl.DataFrame) -> pl.DataFrame:
     """Count "Gaza" inside "Gaza Strip" once: the overlapping automaton reports both."""
-    keys = ["position", "section_weight", "pattern"]
+    keys = ["position", "section_weight", "sentence", "pattern"]
     inside = (
         hits.filter(pl.col("pattern").is_in(nesting.get_column("pattern").implode()))
         .join(nesting, on="pattern")
         .join(
             hits.rename({"pattern": "parent", "n": "parent_n"}),
-            on=["position", "section_weight", "parent"],
+            on=["position", "section_weight", "sentence", "parent"],
         )
         .group_by(keys)
         .agg((pl.col("parent_n") * pl.col("multiplicity")).sum().alias("inside"))
@@ -376,14 +419,43 @@ def _subtract_nested(hits: pl.DataFrame, nesting: pl.DataFrame) -> pl.DataFrame:
 
 
 def _score(hits: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
-    """Per (article, kind, value): mentions and a score weighted by section and kind of phrase."""
-    return (
+    """Per (article, kind, value): mentions, a score weighted by section and kind of phrase, and
+    the phrases that matched (the evidence)."""
+    weight = pl.col("section_weight") * pl.col("weight")
+    per_sentence = (
         hits.join(entities, on="pattern")
-        .group_by("position", "kind", "value")
+        .group_by("position", "sentence", "kind", "value")
         .agg(
             pl.col("n").sum().alias("count"),
-            (pl.col("n") * pl.col("section_weight") * pl.col("weight")).sum().alias("score"),
+            (pl.col("n") * weight).sum().alias("score"),
+            weight.max().alias("best"),
+            pl.col("pattern").str.strip_chars(" ").alias("evidence"),
         )
+        # A topic counts a sentence once, by its best cue; other kinds count every mention.
+        .with_columns(score=pl.when(pl.col("kind") == "topic").then("best").otherwise("score"))
+    )
+    return per_sentence.group_by("position", "kind", "value").agg(
+        pl.col("count").sum(),
+        pl.col("score").sum(),
+        pl.col("evidence").list.explode(keep_nulls=False, empty_as_null=False).unique(),
+    )
+
+
+def _apply_rules(scored: pl.DataFrame) -> pl.DataFrame:
+    """Drop vetoes and weak topics; add a person's country only to a country already mentioned."""
+    kind = pl.col("kind")
+    hints = scored.filter(kind == COUNTRY_HINT).select("position", "value", hint=pl.col("score"))
+    kept = scored.filter(
+        ~kind.is_in([VETO, COUNTRY_HINT]) & ((kind != "topic") | (pl.col("score") >= TOPIC_MIN_SCORE))
+    )
+    return (
+        kept.join(hints, on=["position", "value"], how="left")
+        .with_columns(
+            score=pl.when(kind == "country")
+            .then(pl.col("score") + pl.col("hint").fill_null(0.0))
+            .otherwise(pl.col("score"))
+        )
+        .drop("hint")
     )
 
 
@@ -427,7 +499,14 @@ def _pattern_people(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
             pl.col("n").sum().alias("count"),
             (pl.col("n") * pl.col("section_weight")).sum().alias("score"),
         )
-        .select(pl.col("position"), "kind", pl.col("name").alias("value"), "count", "score")
+        .select(
+            pl.col("position"),
+            "kind",
+            pl.col("name").alias("value"),
+            "count",
+            "score",
+            evidence=pl.concat_list(pl.col("name")),
+        )
     )
 
 
@@ -460,5 +539,6 @@ def _mentions(scored: pl.DataFrame) -> pd.DataFrame:
         pl.col("kind"),
         pl.col("value"),
         pl.col("count").cast(pl.Int64),
+        pl.col("evidence").list.head(MAX_EVIDENCE).list.join(EVIDENCE_SEPARATOR),
     ).sort(["position", "kind", "count", "value"], descending=[False, False, True, False])
     return table.to_pandas()

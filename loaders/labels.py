@@ -41,7 +41,7 @@ def entity_phrases() -> dict[tuple[str, str], tuple[str, ...]]:
     for row in _rows("organizations.csv"):
         phrases[("organization", row["name"])] = (row["name"], *_split(row.get("aliases", "")))
     for row in _rows("topics.csv"):
-        phrases[("topic", row["topic"])] = _split(row.get("patterns", ""))
+        phrases[("topic", row["topic"])] = (*_split(row.get("strong", "")), *_split(row.get("patterns", "")))
     return phrases
 
 

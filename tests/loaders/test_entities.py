@@ -112,8 +112,15 @@ def test_unknown_person_surname_counts() -> None:
     assert counts[("person", "Jane Doe")] == 3
 
 
-def test_person_implies_country() -> None:
-    assert tag_one("Lavrov spoke at length.").countries[0] == ["RUS"]
+def test_person_alone_is_no_country_mention() -> None:
+    # A person's country only strengthens a country the text names (labelling rules, gold README).
+    assert tag_one("Lavrov spoke at length.").countries[0] == []
+
+
+def test_person_strengthens_a_named_country() -> None:
+    tags = tag_one("Lavrov and Putin spoke. Russia and France were named once each.")
+    assert tags.countries[0] == ["FRA", "RUS"] or tags.countries_primary[0][0] == "RUS"
+    assert tags.countries_primary[0][0] == "RUS"
 
 
 def test_place_name_does_not_imply_person() -> None:
@@ -159,7 +166,8 @@ def test_batch_alignment_and_mentions_shape() -> None:
     )
     assert tags.countries == [["SYR"], ["EGY"], []]
     assert len(tags.people) == len(tags.topics) == len(tags.organizations) == 3
-    assert list(tags.mentions.columns) == ["position", "kind", "value", "count"]
+    assert list(tags.mentions.columns)[:4] == ["position", "kind", "value", "count"]
+    assert "evidence" in tags.mentions.columns
     assert str(tags.mentions["position"].dtype) == "int64"
     assert str(tags.mentions["count"].dtype) == "int64"
     assert set(tags.mentions["kind"]) <= {"country", "person", "organization", "topic"}
