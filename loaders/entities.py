@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
+from loaders import name_patterns
+
 GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
 
 # How much one mention weighs for countries_primary, by where it stands in the article.
@@ -45,6 +47,8 @@ EVIDENCE_SEPARATOR = " | "
 # Kinds that only steer other tags and are never shown: a veto swallows what it contains
 # ("Jordan River" holds "Jordan"); a hint adds to a country already mentioned (a person's country).
 VETO = "veto"
+# Marks a gazetteer phrase that matches only with its case (organizations.csv `cased`).
+CASED_MARK = "="
 COUNTRY_HINT = "country_hint"
 
 # Characters that end a word. Each becomes one space (a literal replace is several times faster
@@ -106,6 +110,8 @@ class Gazetteer:
     entities: pl.DataFrame  # pattern, kind, value, weight (one pattern may name several things)
     nesting: pl.DataFrame  # pattern, parent, multiplicity: "gaza" inside "gaza strip"
     person_keys: set[str] = field(default_factory=set)  # normalized names and aliases of people
+    organization_keys: set[str] = field(default_factory=set)  # lowercase patterns of organizations
+    known_keys: set[str] = field(default_factory=set)  # lowercase patterns of places and organizations
 
 
 @dataclass
@@ -154,14 +160,21 @@ def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tupl
         rows.append((name, "country", country_name_iso3, 1.0))
     person_keys: set[str] = set()
     for r in _read_csv(folder / "people.csv"):
-        for phrase in [r["name"], *_split_aliases(r["aliases"])]:
+        names = [r["name"], *_split_aliases(r["aliases"])]
+        for phrase in [*names, *(v for n in names for v in name_patterns.person_variants(n))]:
             rows.append((phrase, "person", r["name"], 1.0))
             person_keys.add(normalize_phrase(phrase.lower()))
+            tokens = name_patterns.person_tokens(phrase)
+            if tokens:
+                person_keys.add(" " + " ".join(tokens) + " ")
+                person_keys.add(f" {tokens[0]} {tokens[-1]} ")
             if r["iso3"]:
                 _check_iso3(countries, r["iso3"], "people.csv", r["name"])
                 rows.append((phrase, COUNTRY_HINT, r["iso3"], PERSON_COUNTRY_WEIGHT))
     for r in _read_csv(folder / "organizations.csv"):
-        for phrase in [r["name"], *_split_aliases(r["aliases"])]:
+        # Cased aliases match only as written: "Labour" the party, not "forced labour".
+        cased = [CASED_MARK + a for a in _split_aliases(r.get("cased", ""))]
+        for phrase in [r["name"], *_split_aliases(r["aliases"]), *cased]:
             rows.append((phrase, "organization", r["name"], 1.0))
             if r.get("iso3"):
                 _check_iso3(countries, r["iso3"], "organizations.csv", r["name"])
@@ -182,7 +195,10 @@ def _check_iso3(countries: dict[str, tuple[str, str]], iso3: str, file: str, wha
 
 
 def _pattern_key(phrase: str) -> str:
-    """The padded pattern for a phrase: acronyms keep their case, everything else is lowercased."""
+    """The padded pattern for a phrase: acronyms and cased aliases keep their case, everything else
+    is lowercased."""
+    if phrase.startswith(CASED_MARK):
+        return normalize_phrase(phrase.removeprefix(CASED_MARK))
     return normalize_phrase(phrase if is_acronym_pattern(phrase) else phrase.lower())
 
 
@@ -209,6 +225,10 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
     own = _fold_acronyms_into_lowercase(own)
     nesting = _nesting(list(own))
     entities = _inherit(own, nesting)
+    lowercase = {
+        kind: {k.lower() for k, ents in own.items() if any(e[0] == kind for e in ents)}
+        for kind in ("organization", "country")
+    }
     lower = sorted(k for k in own if k == k.lower())
     cased = sorted(k for k in own if k != k.lower())
     return Gazetteer(
@@ -226,6 +246,8 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
             orient="row",
         ),
         person_keys=person_keys,
+        organization_keys=lowercase["organization"],
+        known_keys=lowercase["organization"] | lowercase["country"],
     )
 
 
@@ -299,9 +321,13 @@ def tag_articles(
     segments = _segments(titles, bodies, captions)
     hits = _subtract_nested(_match(segments, gaz), gaz.nesting)
     scored = _score(hits, gaz.entities)
-    people = _pattern_people(segments, gaz)
-    if people.height:
-        scored = pl.concat([scored, people], how="vertical_relaxed")
+    # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
+    prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
+    found = [
+        name_patterns.find_people(prose, gaz.person_keys, gaz.known_keys),
+        name_patterns.find_organizations(prose, gaz.organization_keys),
+    ]
+    scored = pl.concat([scored, *(f for f in found if f.height)], how="vertical_relaxed")
     # One row per (article, entity); most-mentioned first, the weightier mention breaking ties.
     scored = scored.group_by("position", "kind", "value").agg(
         pl.col("count").sum(),
@@ -456,57 +482,6 @@ def _apply_rules(scored: pl.DataFrame) -> pl.DataFrame:
             .otherwise(pl.col("score"))
         )
         .drop("hint")
-    )
-
-
-def _pattern_people(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
-    """Officials the gazetteer lacks, found by their title; their later surname counts as them."""
-    # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
-    prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
-    found = (
-        prose.select("position", pl.col("text").str.extract_all(ROLE_NAME_PATTERN).alias("name"))
-        .explode("name")
-        .drop_nulls("name")
-        .with_columns(pl.col("name").str.replace(_ROLE_PREFIX_AT_START, ""))
-    )
-    key = pl.concat_str(
-        pl.lit(" "),
-        pl.col("name").str.replace_many(list(SEPARATORS), _SPACES).str.to_lowercase(),
-        pl.lit(" "),
-    ).str.replace_all(" +", " ")
-    found = (
-        found.with_columns(key=key)
-        .with_columns(
-            surname=pl.concat_str(pl.lit(" "), pl.col("key").str.split(" ").list.get(-2), pl.lit(" "))
-        )
-        .filter(
-            ~pl.col("key").is_in(list(gaz.person_keys))
-            & ~pl.col("surname").is_in(list(gaz.person_keys))
-            & (pl.col("key").str.count_matches(" ", literal=True) > MIN_NAME_TOKENS)
-        )
-        # "Foreign Minister Jane Doe" then "Minister Jane Doe": one person per surname per article.
-        .unique(["position", "surname"], keep="first", maintain_order=True)
-    )
-    if not found.height:
-        return pl.DataFrame(schema=_SCORED_SCHEMA)
-    counted = found.join(segments, on="position").with_columns(
-        n=pl.col("lower").str.count_matches(pl.col("surname"), literal=True).cast(pl.Int64)
-    )
-    return (
-        counted.group_by("position", "name")
-        .agg(
-            pl.lit("person").alias("kind"),
-            pl.col("n").sum().alias("count"),
-            (pl.col("n") * pl.col("section_weight")).sum().alias("score"),
-        )
-        .select(
-            pl.col("position"),
-            "kind",
-            pl.col("name").alias("value"),
-            "count",
-            "score",
-            evidence=pl.concat_list(pl.col("name")),
-        )
     )
 
 
