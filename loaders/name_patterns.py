@@ -17,11 +17,19 @@ from collections import Counter
 
 import polars as pl
 
+# Letters of the Latin scripts names in English coverage are written in. Explicit ranges, not
+# Unicode classes: the regex engine runs them as a DFA, about 4x faster (and one combined pass
+# of all the patterns below stays fast only this way: 0.2 s against 34 s for 5,000 articles).
+_LU = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_LL = "a-zß-öø-ÿā-žſ"
+_UP = f"[{_LU}]"
+_LOW = f"[{_LL}]"
+_LETTER = f"[{_LU}{_LL}]"
 # A name token: "Netanyahu", "McGovern", "O'Neill", "Ben-Gvir", "Türk", "Corbière".
-_TOKEN = r"(?:\p{Lu}['’]?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:['’]\p{Ll}+)?(?:-\p{Lu}?\p{Ll}+)*)"
+_TOKEN = rf"(?:{_UP}['’]?{_LOW}+(?:{_UP}{_LOW}+)?(?:['’]{_LOW}+)?(?:-{_UP}?{_LOW}+)*)"
 _PARTICLE = r"(?:al|el|Al|El|bin|ibn|bint|Abu|abu|de|da|van|von|der|le|du|ben|Ben|Abdel|Abdul)[ -]"
 # A middle initial ("Charles Q. Brown") may stand before any later token.
-_NEXT = rf"(?: (?:\p{{Lu}}\.? )?(?:{_PARTICLE})?{_TOKEN})"
+_NEXT = rf"(?: (?:{_UP}\.? )?(?:{_PARTICLE})?{_TOKEN})"
 NAME = rf"{_TOKEN}{_NEXT}{{1,3}}"
 
 # Titles before a name, as they are written in running text (both cases where both occur).
@@ -202,12 +210,12 @@ PERSON_ROLES = (
     "organizer",
 )
 _TITLE_ALT = "|".join(re.escape(t) + r"\.?" for t in sorted(PERSON_TITLES, key=len, reverse=True))
-TITLE_NAME = rf"\b(?:{_TITLE_ALT}) {NAME}"
+TITLE_NAME = rf"(?-u:\b)(?:{_TITLE_ALT}) {NAME}"
 _TITLE_AT_START = rf"^(?:(?:{_TITLE_ALT}) )+"
 _ROLE_ALT = "|".join(PERSON_ROLES)
 NAME_ROLE = (
-    rf"{NAME}, (?:(?:the|a|an|its|his|her|their|former|then) |\p{{Lu}}[\p{{L}}\-]*['’]s )?"
-    rf"(?:[\p{{L}}\-]+ ){{0,4}}?(?:{_ROLE_ALT})\b"
+    rf"{NAME}, (?:(?:the|a|an|its|his|her|their|former|then) |{_UP}[{_LU}{_LL}\-]*['’]s )?"
+    rf"(?:[{_LU}{_LL}\-]+ ){{0,4}}?(?:{_ROLE_ALT})(?-u:\b)"
 )
 _NAME_AT_START = rf"^{NAME}"
 # Honorifics dropped from the front of a found name; a peer keeps "Lord" with a single name.
@@ -400,17 +408,19 @@ ORG_HEADS_FIRST = (
     "Committee",
     "Museum",
 )
-_ORG_WORD = r"(?:al-|el-)?\p{Lu}[\p{L}'’\-]*"
+_ORG_WORD = rf"(?:al-|el-)?{_UP}[{_LU}{_LL}'’\-]*"
 _ORG_JOIN = ""
 # "City University of New York", "Faiths Forum for London": a short name after the head.
-_ORG_AFTER = r"(?: (?:of|for) (?:the )?(?:al-|el-)?\p{Lu}[\p{L}'’\-]*(?: \p{Lu}[\p{L}'’\-]*){0,2}){0,2}"
+_ORG_AFTER = rf"(?: (?:of|for) (?:the )?{_ORG_WORD}(?: {_ORG_WORD}){{0,2}}){{0,2}}"
 _ORG_TAIL = "|".join(re.escape(h) for h in sorted(ORG_HEADS, key=len, reverse=True))
 _ORG_HEAD = "|".join(re.escape(h) for h in sorted(ORG_HEADS_FIRST, key=len, reverse=True))
 ORG_NAME = (
-    rf"(?:{_ORG_WORD} {_ORG_JOIN}){{1,5}}(?:{_ORG_TAIL})\b{_ORG_AFTER}"
-    rf"|\b(?:{_ORG_HEAD}) (?:of|for) (?:the )?{_ORG_WORD}(?: {_ORG_JOIN}{_ORG_WORD}){{0,4}}"
+    rf"(?:{_ORG_WORD} {_ORG_JOIN}){{1,5}}(?:{_ORG_TAIL})(?-u:\b){_ORG_AFTER}"
+    rf"|(?-u:\b)(?:{_ORG_HEAD}) (?:of|for) (?:the )?{_ORG_WORD}(?: {_ORG_JOIN}{_ORG_WORD}){{0,4}}"
 )
-ACRONYM = rf"(?:{_ORG_WORD} {_ORG_JOIN}){{1,7}}\(\p{{Lu}}{{2,6}}\)"
+ACRONYM = rf"(?:{_ORG_WORD} {_ORG_JOIN}){{1,7}}\([A-Z]{{2,6}}\)"
+# All the shapes in one pass; at one starting point the earlier shape wins.
+ANY_NAME = "|".join(f"(?:{p})" for p in (TITLE_NAME, NAME_ROLE, ACRONYM, ORG_NAME))
 # Leading words a sentence puts before a name: dropped from the front of a found organization.
 ORG_LEADING = NOT_NAME - {
     "Israel",
@@ -639,25 +649,50 @@ def _known(name: str, known_keys: set[str]) -> bool:
     return any(span in known_keys for span in spans)
 
 
-def find_people(prose: pl.DataFrame, person_keys: set[str], known_keys: set[str]) -> pl.DataFrame:
-    """Officials the gazetteer lacks, found by a title before or a role after their name."""
+def find_names(
+    prose: pl.DataFrame, person_keys: set[str], known_keys: set[str], organization_keys: set[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(people, organizations) the gazetteer lacks, from one pass of all the name patterns."""
     found = (
-        prose.select(
-            "position",
-            pl.concat_list(
-                pl.col("text").str.extract_all(TITLE_NAME),
-                pl.col("text")
-                .str.extract_all(NAME_ROLE)
-                .list.eval(pl.element().str.extract(_NAME_AT_START, 0)),
-            ).alias("name"),
-        )
+        prose.select("position", "section_weight", pl.col("text").str.extract_all(ANY_NAME).alias("name"))
         .explode("name")
         .drop_nulls("name")
     )
-    if not found.height:
-        return pl.DataFrame(schema=_SCORED)
-    names = {raw: clean_person(raw) for raw in found.get_column("name").unique().to_list()}
-    names = {raw: n for raw, n in names.items() if n and not _listed_person(n, person_keys, known_keys)}
+    shapes = {raw: _shape(raw) for raw in found.get_column("name").unique().to_list()}
+    people = {raw: v for raw, (k, v) in shapes.items() if k == "person"}
+    organizations = {raw: v for raw, (k, v) in shapes.items() if k == "organization"}
+    acronyms = {raw: v for raw, (k, v) in shapes.items() if k == "acronym"}
+    return (
+        _people(found, people, prose, person_keys, known_keys),
+        _organizations(found, organizations, acronyms, prose, organization_keys),
+    )
+
+
+def _shape(raw: str) -> tuple[str, object]:
+    """What one match of ANY_NAME is: ("person", name), ("acronym", (name, ACR)),
+    ("organization", name), or ("none", None) for a fragment."""
+    if raw.endswith(")"):
+        expansion = _expansion(raw)
+        return ("acronym", expansion) if expansion else ("none", None)
+    if re.match(_TITLE_AT_START, raw):
+        name = clean_person(raw)
+        return ("person", name) if name else ("none", None)
+    if ", " in raw:
+        name = clean_person(raw.split(", ", 1)[0])
+        return ("person", name) if name else ("none", None)
+    name = clean_organization(raw)
+    return ("organization", name) if name else ("none", None)
+
+
+def _people(
+    found: pl.DataFrame,
+    names: dict[str, str],
+    prose: pl.DataFrame,
+    person_keys: set[str],
+    known_keys: set[str],
+) -> pl.DataFrame:
+    """Found people the gazetteer does not list, one spelling each, with their surname counts."""
+    names = {raw: n for raw, n in names.items() if not _listed_person(n, person_keys, known_keys)}
     if not names:
         return pl.DataFrame(schema=_SCORED)
     canonical = _canonical_people(names.values())
@@ -723,22 +758,16 @@ def _count_surnames(found: pl.DataFrame, prose: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def find_organizations(prose: pl.DataFrame, known_keys: set[str]) -> pl.DataFrame:
-    """Organizations the gazetteer lacks: institution words after or before a name, acronyms."""
-    found = (
-        prose.select("position", "section_weight", pl.col("text").str.extract_all(ORG_NAME).alias("name"))
-        .explode("name")
-        .drop_nulls("name")
-    )
-    acronyms = (
-        prose.select("position", pl.col("text").str.extract_all(ACRONYM).alias("name"))
-        .explode("name")
-        .drop_nulls("name")
-    )
-    names = {raw: clean_organization(raw) for raw in found.get_column("name").unique().to_list()}
-    expansions = {raw: _expansion(raw) for raw in acronyms.get_column("name").unique().to_list()}
-    names.update({raw: e[0] for raw, e in expansions.items() if e})
-    names = {raw: n for raw, n in names.items() if n and not _known(n, known_keys)}
+def _organizations(
+    found: pl.DataFrame,
+    names: dict[str, str],
+    acronyms: dict[str, tuple[str, str]],
+    prose: pl.DataFrame,
+    known_keys: set[str],
+) -> pl.DataFrame:
+    """Found organizations the gazetteer does not list, one spelling each, acronyms counted."""
+    names = dict(names) | {raw: e[0] for raw, e in acronyms.items()}
+    names = {raw: n for raw, n in names.items() if not _known(n, known_keys)}
     if not names:
         return pl.DataFrame(schema=_SCORED)
     canonical = _canonical_organizations(names.values())
@@ -749,7 +778,8 @@ def find_organizations(prose: pl.DataFrame, known_keys: set[str]) -> pl.DataFram
         .group_by("position", "value")
         .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("section_weight").sum().alias("score"))
     )
-    counted = pl.concat([named, _acronym_mentions(acronyms, expansions, mapping, prose)])
+    tied = found.filter(pl.col("name").is_in([raw for raw in acronyms if raw in mapping]))
+    counted = pl.concat([named, _acronym_mentions(tied, acronyms, mapping, prose)])
     return (
         counted.group_by("position", "value")
         .agg(pl.col("count").sum(), pl.col("score").sum())
