@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
-from loaders import name_patterns
+from loaders import name_patterns, places
 
 GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
 
@@ -29,12 +29,18 @@ CAPITAL_WEIGHT = 0.5
 # A named official implies their country, but less than naming the country itself.
 PERSON_COUNTRY_WEIGHT = 0.5
 # countries_primary keeps at most this many, each scoring at least this share of the top score.
-MAX_PRIMARY = 4
-PRIMARY_MIN_SHARE = 0.3
+MAX_PRIMARY = 3
+PRIMARY_MIN_SHARE = 0.4
 # A name found only by the title pattern needs a first name and a surname to be trusted.
 MIN_NAME_TOKENS = 2
-# A state institution ("the Knesset", "the Met") is a mention of its country.
-INSTITUTION_COUNTRY_WEIGHT = 1.0
+# A city ("Sheffield", from loaders/places.py) or a state institution ("the Knesset", "the Met")
+# says where a story happens more than a country's name, which is as often the subject of a
+# protest or a vote elsewhere: both weigh double.
+PLACE_WEIGHT = 2.0
+INSTITUTION_COUNTRY_WEIGHT = 2.0
+# The war's own name ("the Israel-Gaza war") in a story from elsewhere is a reference, not a report
+# from there: it counts as a mention of both countries but weighs a quarter.
+LABEL_WEIGHT = 0.25
 # Topic cues: each mention scores its weight times the section weight. A strong cue fires alone;
 # a weak one needs a second mention or the title/lead. A topic is kept when its score reaches
 # TOPIC_MIN_SCORE. (Counting once per sentence instead measured the same on the gold set, at
@@ -153,7 +159,7 @@ def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tupl
     rows: list[tuple[str, str, str, float]] = []
     for r in _read_csv(folder / "country_terms.csv"):
         _check_iso3(countries, r["iso3"], "country_terms.csv", r["pattern"])
-        weight = CAPITAL_WEIGHT if r["kind"] == "capital" else 1.0
+        weight = {"capital": CAPITAL_WEIGHT, "label": LABEL_WEIGHT}.get(r["kind"], 1.0)
         rows.append((r["pattern"], "country", r["iso3"], weight))
     for country_name_iso3, (name, _region) in countries.items():
         rows.append((name, "country", country_name_iso3, 1.0))
@@ -185,7 +191,22 @@ def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tupl
     vetoes = folder / "vetoes.csv"
     for r in _read_csv(vetoes) if vetoes.exists() else []:
         rows.append((r["pattern"], VETO, "", 1.0))
+    rows += _place_rows(countries, rows)
     return countries, rows, person_keys
+
+
+def _place_rows(countries: dict[str, tuple[str, str]], rows: list[tuple]) -> list[tuple]:
+    """Cities from the places package for the countries listed, as country rows."""
+    focus = frozenset(iso3 for iso3, (_name, region) in countries.items() if region in places.FOCUS_REGIONS)
+    taken = frozenset(" ".join(_SPLIT.split(phrase.lower())).strip() for phrase, *_ in rows)
+    people = frozenset(w.lower() for phrase, kind, *_ in rows if kind == "person" for w in phrase.split())
+    found = places.place_rows(focus, taken, people)
+    # Matched only as written: "Sheffield", and "East London" (South Africa) is not "east London".
+    return [
+        (CASED_MARK + name, "country", iso3, PLACE_WEIGHT)
+        for name, iso3 in found
+        if iso3 in countries
+    ]
 
 
 def _check_iso3(countries: dict[str, tuple[str, str]], iso3: str, file: str, what: str) -> None:
@@ -222,7 +243,7 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
             entry = own.setdefault(key, {})
             entry[(kind, value)] = max(weight, entry.get((kind, value), 0.0))
     own = _fold_acronyms_into_lowercase(own)
-    nesting = _nesting(list(own))
+    nesting, capitalized = _nesting(list(own))
     entities = _inherit(own, nesting)
     lowercase = {
         kind: {k.lower() for k, ents in own.items() if any(e[0] == kind for e in ents)}
@@ -240,7 +261,7 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
             orient="row",
         ),
         nesting=pl.DataFrame(
-            [(child, parent, m) for (child, parent), m in _direct(nesting).items()],
+            [(child, parent, m) for (child, parent), m in _direct(nesting | capitalized).items()],
             schema={"pattern": pl.String, "parent": pl.String, "multiplicity": pl.Int64},
             orient="row",
         ),
@@ -261,10 +282,13 @@ def _fold_acronyms_into_lowercase(
     return own
 
 
-def _nesting(keys: list[str]) -> dict[tuple[str, str], int]:
-    """(child, parent) -> how often child occurs inside parent, e.g. ("gaza", "gaza strip")."""
+def _nesting(keys: list[str]) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """(child, parent) -> how often child occurs inside parent, e.g. ("gaza", "gaza strip"); and
+    the same for capitalized children of lowercase parents ("Austin" in "lloyd austin"), which
+    are subtracted where both match but pass nothing on (the parent may be lowercase text)."""
     known = set(keys)
     out: dict[tuple[str, str], int] = {}
+    capitalized: dict[tuple[str, str], int] = {}
     for parent in keys:
         tokens = parent.split()
         cased = parent != parent.lower()
@@ -277,7 +301,10 @@ def _nesting(keys: list[str]) -> dict[tuple[str, str], int]:
                 for child in {span, span.lower(), span.upper()} if not cased else {span}:
                     if child in known:
                         out[(child, parent)] = out.get((child, parent), 0) + 1
-    return out
+                title = span.title()
+                if not cased and title in known and title not in {span, span.lower(), span.upper()}:
+                    capitalized[(title, parent)] = capitalized.get((title, parent), 0) + 1
+    return out, capitalized
 
 
 def _direct(nesting: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
