@@ -202,11 +202,7 @@ def _place_rows(countries: dict[str, tuple[str, str]], rows: list[tuple]) -> lis
     people = frozenset(w.lower() for phrase, kind, *_ in rows if kind == "person" for w in phrase.split())
     found = places.place_rows(focus, taken, people)
     # Matched only as written: "Sheffield", and "East London" (South Africa) is not "east London".
-    return [
-        (CASED_MARK + name, "country", iso3, PLACE_WEIGHT)
-        for name, iso3 in found
-        if iso3 in countries
-    ]
+    return [(CASED_MARK + name, "country", iso3, PLACE_WEIGHT) for name, iso3 in found if iso3 in countries]
 
 
 def _check_iso3(countries: dict[str, tuple[str, str]], iso3: str, file: str, what: str) -> None:

@@ -209,15 +209,55 @@ PERSON_ROLES = (
     "organiser",
     "organizer",
 )
-_TITLE_ALT = "|".join(re.escape(t) + r"\.?" for t in sorted(PERSON_TITLES, key=len, reverse=True))
-TITLE_NAME = rf"(?-u:\b)(?:{_TITLE_ALT}) {NAME}"
-_TITLE_AT_START = rf"^(?:(?:{_TITLE_ALT}) )+"
+# Lowercase roles that also stand before a name: "Gazan poet Mosab Abu Toha", "US president X".
+ROLE_TITLES = (
+    "PM",
+    "Pres",
+    "First Lady",
+    "first lady",
+    "congressman",
+    "congresswoman",
+    "senator",
+    "governor",
+    "rabbi",
+    "professor",
+    "president",
+    "actor",
+    "actress",
+    "author",
+    "writer",
+    "poet",
+    "journalist",
+    "activist",
+    "filmmaker",
+    "economist",
+    "historian",
+    "analyst",
+    "scholar",
+    "Mayor of London",
+)
+_TITLE_ALT = "|".join(
+    re.escape(t) + r"\.?" for t in sorted(PERSON_TITLES + ROLE_TITLES, key=len, reverse=True)
+)
+# "Minister for Foreign Affairs Micheál Martin", "Taoiseach (Irish Prime Minister) Leo Varadkar".
+_MINISTER_FOR = rf"Minister (?:for|of) (?:the )?{_UP}{_LOW}+(?: (?:and )?{_UP}{_LOW}+){{0,3}}"
+# A first name may be two capitals: "JB Pritzker", "JD Vance".
+TITLE_NAME = rf"(?-u:\b)(?:{_MINISTER_FOR}|{_TITLE_ALT})\)? (?:[A-Z]{{2}}|{_TOKEN}){_NEXT}{{1,3}}"
+# A peer is named by title and one name: "Lord Mann".
+PEER_NAME = rf"(?-u:\b)(?:Lord|Baroness) {_TOKEN}"
+_TITLE_AT_START = rf"^(?:(?:{_TITLE_ALT})\)? )+"
 _ROLE_ALT = "|".join(PERSON_ROLES)
 NAME_ROLE = (
-    rf"{NAME}, (?:(?:the|a|an|its|his|her|their|former|then) |{_UP}[{_LU}{_LL}\-]*['’]s )?"
-    rf"(?:[{_LU}{_LL}\-]+ ){{0,4}}?(?:{_ROLE_ALT})(?-u:\b)"
+    rf"{NAME}(?:,| is| was) (?:(?:the|a|an|its|his|her|their|former|then) |{_UP}[{_LU}{_LL}\-]*['’]s )?"
+    rf"(?:[{_LU}{_LL}'’\-]+ ){{0,4}}?(?:{_ROLE_ALT})(?-u:\b)"
 )
 _NAME_AT_START = rf"^{NAME}"
+# A role, then the name between commas: "Another former Conservative minister, George Eustice,",
+# "the head of the Palestinian Prisoners Society, Abdullah al-Zaghary,".
+_BEFORE_ROLES = "|".join((*PERSON_ROLES, "Speaker", "MP"))
+ROLE_NAME = (
+    rf"(?-u:\b)(?:{_BEFORE_ROLES})(?: (?:of|to|for) (?:the )?(?:{_UP}[{_LU}{_LL}'’\-]* ?){{1,4}})?, {NAME}"
+)
 # Honorifics dropped from the front of a found name; a peer keeps "Lord" with a single name.
 HONORIFICS = {"Sir", "Dame", "Dr", "Mr", "Mrs", "Ms", "Rev", "Sheikh", "Prof", "Professor"}
 PEERAGE = {"Lord", "Baroness", "Lady"}
@@ -419,8 +459,10 @@ ORG_NAME = (
     rf"|(?-u:\b)(?:{_ORG_HEAD}) (?:of|for) (?:the )?{_ORG_WORD}(?: {_ORG_JOIN}{_ORG_WORD}){{0,4}}"
 )
 ACRONYM = rf"(?:{_ORG_WORD} {_ORG_JOIN}){{1,7}}\([A-Z]{{2,6}}\)"
-# All the shapes in one pass; at one starting point the earlier shape wins.
-ANY_NAME = "|".join(f"(?:{p})" for p in (TITLE_NAME, NAME_ROLE, ACRONYM, ORG_NAME))
+# The shapes of each kind in one pass; at one starting point the earlier shape wins. (All six in
+# one pass cost three times the two: the engine's state cache overflows.)
+PERSON_SHAPES = "|".join(f"(?:{p})" for p in (TITLE_NAME, PEER_NAME, ROLE_NAME, NAME_ROLE))
+ORGANIZATION_SHAPES = "|".join(f"(?:{p})" for p in (ACRONYM, ORG_NAME))
 # Leading words a sentence puts before a name: dropped from the front of a found organization.
 ORG_LEADING = NOT_NAME - {
     "Israel",
@@ -589,6 +631,7 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
+ROLE_WORDS = frozenset((*PERSON_ROLES, "Speaker", "MP")) | {w for r in PERSON_ROLES for w in r.split()}
 _PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "le", "du", "ben"}
 
 
@@ -610,6 +653,9 @@ def person_variants(name: str) -> list[str]:
 
 def clean_person(found: str) -> str | None:
     """A found name without its titles and honorifics, or None when it is a fragment."""
+    found = re.sub(r"['’]s$", "", found.strip())  # "Lord Cameron's"
+    if re.fullmatch(r"(?:Lord|Baroness) [A-Z][\w'’-]+", found):
+        return found
     tokens = re.sub(_TITLE_AT_START, "", found).split()
     while tokens and tokens[-1].rstrip(".") in NOT_NAME:
         tokens.pop()
@@ -653,8 +699,15 @@ def find_names(
     prose: pl.DataFrame, person_keys: set[str], known_keys: set[str], organization_keys: set[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(people, organizations) the gazetteer lacks, from one pass of all the name patterns."""
+    text = pl.col("text")
     found = (
-        prose.select("position", "section_weight", pl.col("text").str.extract_all(ANY_NAME).alias("name"))
+        prose.select(
+            "position",
+            "section_weight",
+            pl.concat_list(
+                text.str.extract_all(PERSON_SHAPES), text.str.extract_all(ORGANIZATION_SHAPES)
+            ).alias("name"),
+        )
         .explode("name")
         .drop_nulls("name")
     )
@@ -669,16 +722,27 @@ def find_names(
 
 
 def _shape(raw: str) -> tuple[str, object]:
-    """What one match of ANY_NAME is: ("person", name), ("acronym", (name, ACR)),
+    """What one match of the shapes is: ("person", name), ("acronym", (name, ACR)),
     ("organization", name), or ("none", None) for a fragment."""
     if raw.endswith(")"):
         expansion = _expansion(raw)
         return ("acronym", expansion) if expansion else ("none", None)
-    if re.match(_TITLE_AT_START, raw):
-        name = clean_person(raw)
+    head, _, rest = raw.partition(", ")
+    if rest:
+        words = head.split()
+        if words[-1] in ROLE_WORDS or words[0] in ROLE_WORDS or words[0].lower() in ROLE_WORDS:
+            # "former minister, George Eustice", "head of the X Society, Abdullah al-Zaghary"
+            name = clean_person(rest)
+        else:  # "Juliette Touma, UNRWA's director"
+            name = clean_person(head)
         return ("person", name) if name else ("none", None)
-    if ", " in raw:
-        name = clean_person(raw.split(", ", 1)[0])
+    if re.match(_TITLE_AT_START, raw) or raw.startswith("Minister "):
+        name = clean_person(
+            re.sub(r"^Minister (?:for|of) (?:the )?[A-Z]\w+(?: (?:and )?[A-Z]\w+)*\)? ", "", raw)
+        )
+        return ("person", name) if name else ("none", None)
+    if re.search(r" (?:is|was) ", raw):  # "Mark Mellman is founder of ..."
+        name = clean_person(re.split(r" is | was ", raw, maxsplit=1)[0])
         return ("person", name) if name else ("none", None)
     name = clean_organization(raw)
     return ("organization", name) if name else ("none", None)
@@ -735,8 +799,11 @@ def _canonical_people(names) -> dict[str, str]:
 
 def _count_surnames(found: pl.DataFrame, prose: pl.DataFrame) -> pl.DataFrame:
     """A found person counts every later mention of their surname in the article."""
+    # The surname as the matcher's text has it: lowercase, hyphens and apostrophes as spaces.
     surname = pl.concat_str(
-        pl.lit(" "), pl.col("value").str.split(" ").list.last().str.to_lowercase(), pl.lit(" ")
+        pl.lit(" "),
+        pl.col("value").str.to_lowercase().str.replace_all(r"[-'’.]", " ").str.split(" ").list.last(),
+        pl.lit(" "),
     )
     counted = (
         found.select("position", "value", surname.alias("surname"))

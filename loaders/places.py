@@ -71,7 +71,9 @@ def excluded_names(path: Path = EXCLUSIONS_FILE) -> frozenset[str]:
         return frozenset(row["name"].strip().lower() for row in csv.DictReader(handle))
 
 
-def place_rows(focus: frozenset[str], taken: frozenset[str], person_words: frozenset[str]) -> list[tuple[str, str]]:
+def place_rows(
+    focus: frozenset[str], taken: frozenset[str], person_words: frozenset[str]
+) -> list[tuple[str, str]]:
     """(name, iso3) for the cities worth matching. focus: iso3 of the coverage's region (lower
     floor); taken: lowercase names the gazetteer already has; person_words: lowercase words of
     listed people's names ("Austin" in "Lloyd Austin")."""
