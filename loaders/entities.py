@@ -45,9 +45,9 @@ LABEL_WEIGHT = 0.25
 # a weak one needs a second mention or the title/lead. A topic is kept when its score reaches
 # TOPIC_MIN_SCORE. (Counting once per sentence instead measured the same on the gold set, at
 # twice the cost.)
-TOPIC_STRONG_WEIGHT = 1.0
+TOPIC_STRONG_WEIGHT = 2.0
 TOPIC_WEAK_WEIGHT = 1.0
-TOPIC_MIN_SCORE = 2.0
+TOPIC_MIN_SCORE = 3.0
 # Evidence keeps at most this many distinct phrases per tag.
 MAX_EVIDENCE = 5
 EVIDENCE_SEPARATOR = " | "
@@ -324,9 +324,15 @@ def _inherit(
         kinds = {kind for kind, _ in own[parent]}
         if VETO in kinds:  # "Jordan River" names no country
             continue
+        # A name is not about what its words say: "Palestine Solidarity Campaign" is no election.
+        named = bool(kinds & {"organization", "person"})
         for (kind, value), weight in own[child].items():
             # A surname inside a place ("Abbas" in "Bandar Abbas") is a coincidence, not a mention.
-            if kind not in kinds and kind not in ("person", COUNTRY_HINT, VETO):
+            if (
+                kind not in kinds
+                and kind not in ("person", COUNTRY_HINT, VETO)
+                and not (named and kind == "topic")
+            ):
                 entry = out[parent]
                 entry[(kind, value)] = max(weight, entry.get((kind, value), 0.0))
     return out
