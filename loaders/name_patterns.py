@@ -519,6 +519,8 @@ ORG_LEADING |= {
     "Top",
     "Then",
 }
+# An institution word leads the name it heads ("Ministry of Water Resources"): never dropped.
+ORG_LEADING -= {w for h in ORG_HEADS + ORG_HEADS_FIRST for w in h.split()}
 # Modifiers that alone do not make an institution a named one ("the Health Ministry", "High Court").
 GENERIC = {
     "High",
