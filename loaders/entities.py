@@ -92,6 +92,7 @@ ROLE_NAME_PATTERN = _ROLE_PREFIX + _NAME_TOKEN + rf"(?: {_NAME_PARTICLE}?{_NAME_
 SECTIONS = {"title": TITLE_WEIGHT, "lead": LEAD_WEIGHT, "body": BODY_WEIGHT}
 _LEAD_RE = r"^\s*[^\n]*(?:\n\s*[^\n]*)?"
 _URL_RE = r"(?:https?://|www\.)\S+"
+_INITIAL_STOP = r"(?-u:\b)([A-Z])\. "
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
 _SPACES = [" "] * len(SEPARATORS)
 _SCORED_SCHEMA = {
@@ -117,6 +118,7 @@ class Gazetteer:
     person_keys: set[str] = field(default_factory=set)  # normalized names and aliases of people
     organization_keys: set[str] = field(default_factory=set)  # lowercase patterns of organizations
     known_keys: set[str] = field(default_factory=set)  # lowercase patterns of places and organizations
+    demonyms: dict[str, str] = field(default_factory=dict)  # country word -> demonym ("egypt": "Egyptian")
 
 
 @dataclass
@@ -264,7 +266,21 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
         person_keys=person_keys,
         organization_keys=lowercase["organization"],
         known_keys=lowercase["organization"] | lowercase["country"],
+        demonyms=_demonyms(folder, countries),
     )
+
+
+def _demonyms(folder: Path, countries: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Country names and demonyms (as the matcher spells them) -> the country's first demonym.
+    PSE is left out: Gaza's ministries are listed by name in organizations.csv."""
+    rows = [r for r in _read_csv(folder / "country_terms.csv") if r["iso3"] != "PSE"]
+    first: dict[str, str] = {}
+    for r in rows:
+        if r["kind"] == "demonym":
+            first.setdefault(r["iso3"], r["pattern"])
+    words = {r["pattern"]: r["iso3"] for r in rows if r["kind"] in ("name", "demonym")}
+    words |= {name: iso3 for iso3, (name, _region) in countries.items() if iso3 != "PSE"}
+    return {normalize_phrase(w.lower()).strip(): first[iso3] for w, iso3 in words.items() if iso3 in first}
 
 
 def _fold_acronyms_into_lowercase(
@@ -351,7 +367,10 @@ def tag_articles(
     scored = _score(hits, gaz.entities)
     # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
     prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
-    found = name_patterns.find_names(prose, gaz.person_keys, gaz.known_keys, gaz.organization_keys)
+    found = [
+        *name_patterns.find_names(prose, gaz.person_keys, gaz.known_keys, gaz.organization_keys),
+        name_patterns.find_ministries(prose, gaz.demonyms, gaz.organization_keys),
+    ]
     scored = pl.concat([scored, *(f for f in found if f.height)], how="vertical_relaxed")
     # One row per (article, entity); most-mentioned first, the weightier mention breaking ties.
     scored = scored.group_by("position", "kind", "value").agg(
@@ -401,7 +420,11 @@ def _segments(
         )
     ]
     # A URL's words are not the article's ("...-calling-genocide"): blanked before matching.
-    segments = pl.concat(parts).with_columns(pl.col("text").fill_null("").str.replace_all(_URL_RE, " "))
+    # An initial's full stop is dropped ("U.S. Navy", "U. S. Navy" -> "U.S Navy", "U S Navy"):
+    # punctuation before a space leaves two spaces, and no phrase would match across them.
+    segments = pl.concat(parts).with_columns(
+        pl.col("text").fill_null("").str.replace_all(_URL_RE, " ").str.replace_all(_INITIAL_STOP, "$1 ")
+    )
     spaced = pl.concat_str(
         pl.lit(" "),
         pl.col("text").str.replace_many(list(SEPARATORS), _SPACES, leftmost=True),

@@ -520,7 +520,9 @@ ORG_LEADING |= {
     "Then",
 }
 # An institution word leads the name it heads ("Ministry of Water Resources"): never dropped.
-ORG_LEADING -= {w for h in ORG_HEADS + ORG_HEADS_FIRST for w in h.split()}
+ORG_LEADING -= {w for h in ORG_HEADS + ORG_HEADS_FIRST for w in h.split()} | {"House"}
+# A country's ministry named in lowercase: "Egypt's health ministry" -> "Egyptian Health Ministry".
+MINISTRIES = ("health", "foreign", "interior", "defence", "defense", "finance", "justice", "education")
 # Modifiers that alone do not make an institution a named one ("the Health Ministry", "High Court").
 GENERIC = {
     "High",
@@ -677,7 +679,7 @@ def clean_organization(found: str) -> str | None:
     """A found organization without leading sentence words, or None when it is not a named one."""
     found = re.sub(r"^.*['’]s ", "", found)  # "Gaza's Islamic University" -> "Islamic University"
     tokens = found.split()
-    while tokens and (tokens[0] in ORG_LEADING or tokens[0].endswith("-based")):
+    while tokens and (tokens[0] in ORG_LEADING or tokens[0].endswith("-based") or len(tokens[0]) == 1):
         tokens.pop(0)
     if len(tokens) < 2 or any(t.strip("()") in MEDIA for t in tokens):
         return None
@@ -720,6 +722,43 @@ def find_names(
     return (
         _people(found, people, prose, person_keys, known_keys),
         _organizations(found, organizations, acronyms, prose, organization_keys),
+    )
+
+
+def find_ministries(prose: pl.DataFrame, demonyms: dict[str, str], known_keys: set[str]) -> pl.DataFrame:
+    """Ministries named by their country: demonyms maps a lowercase country word (name or
+    demonym, as the matcher's text spells it) to the demonym the canonical name uses."""
+    if not demonyms:
+        return pl.DataFrame(schema=_SCORED)
+    words = "|".join(re.escape(w) for w in sorted(demonyms, key=len, reverse=True))
+    pattern = rf" (?:{words})(?: s)? (?:{'|'.join(MINISTRIES)}) ministry "
+    found = (
+        prose.filter(pl.col("lower").str.contains(" ministry ", literal=True))
+        .select("position", "section_weight", pl.col("lower").str.extract_all(pattern).alias("name"))
+        .explode("name")
+        .drop_nulls("name")
+        # What the gazetteer lists ("British foreign ministry" is the Foreign Office) is its own.
+        .filter(~pl.col("name").is_in(list(known_keys)))
+    )
+    if not found.height:
+        return pl.DataFrame(schema=_SCORED)
+    mapping = {}
+    for raw in found.get_column("name").unique().to_list():
+        tokens = raw.split()
+        word = " ".join(tokens[:-2]).removesuffix(" s")
+        mapping[raw] = f"{demonyms[word]} {tokens[-2].title()} Ministry"
+    return (
+        found.with_columns(value=pl.col("name").replace_strict(mapping))
+        .group_by("position", "value")
+        .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("section_weight").sum().alias("score"))
+        .select(
+            "position",
+            pl.lit("organization").alias("kind"),
+            "value",
+            "count",
+            "score",
+            pl.concat_list("value").alias("evidence"),
+        )
     )
 
 

@@ -308,6 +308,11 @@ def test_found_person_counts_later_surname() -> None:
         ("The Health Ministry said more beds were needed.", set()),  # generic, no name
         ("Forced labour is a crime.", set()),  # not the Labour Party
         ("The Labour leader spoke to the Met.", {"Labour Party", "Metropolitan Police"}),
+        ("Egypt's health ministry said beds were full.", {"Egyptian Health Ministry"}),
+        ("The French foreign ministry was sidelined.", {"French Foreign Ministry"}),
+        ("The British foreign ministry called the family.", {"Foreign Office"}),
+        ("Two U. S. Navy ships and a U.S. Army unit left.", {"US Navy", "US Army"}),
+        ("She sat on the House Intelligence Committee for years.", {"House Intelligence Committee"}),
     ],
 )
 def test_organizations_beyond_the_gazetteer(text: str, expected: set[str]) -> None:
