@@ -254,7 +254,9 @@ NAME_ROLE = (
 _NAME_AT_START = rf"^{NAME}"
 # A role, then the name between commas: "Another former Conservative minister, George Eustice,",
 # "the head of the Palestinian Prisoners Society, Abdullah al-Zaghary,".
-_BEFORE_ROLES = "|".join((*PERSON_ROLES, "Speaker", "MP"))
+# Party members are introduced the same way: "Another Tory, Andrew Percy, disagreed".
+PARTY_MEMBERS = ("Tory", "Conservative", "Democrat", "Republican", "Labour MP", "Liberal Democrat")
+_BEFORE_ROLES = "|".join((*PERSON_ROLES, "Speaker", "MP", *PARTY_MEMBERS))
 ROLE_NAME = (
     rf"(?-u:\b)(?:{_BEFORE_ROLES})(?: (?:of|to|for) (?:the )?(?:{_UP}[{_LU}{_LL}'’\-]* ?){{1,4}})?, {NAME}"
 )
@@ -461,7 +463,65 @@ ORG_NAME = (
 ACRONYM = rf"(?:{_ORG_WORD} {_ORG_JOIN}){{1,7}}\([A-Z]{{2,6}}\)"
 # The shapes of each kind in one pass; at one starting point the earlier shape wins. (All six in
 # one pass cost three times the two: the engine's state cache overflows.)
-PERSON_SHAPES = "|".join(f"(?:{p})" for p in (TITLE_NAME, PEER_NAME, ROLE_NAME, NAME_ROLE))
+# A party's or a body's person: "Sinn Féin's Declan Kearney", "the SDLP's Paul Doherty".
+OWNER_NAME = rf"(?-u:\b)(?:[A-Z]{{3,6}}|(?:{_UP}{_LOW}+ )*Party|Sinn F[ée]in)['’]s {NAME}"
+# A US legislator by state: "Thomas Massie of Kentucky".
+US_STATES = (
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
+)
+NAME_OF_STATE = rf"{NAME} of (?:{'|'.join(US_STATES)})(?-u:\b)"
+PERSON_SHAPES = "|".join(
+    f"(?:{p})" for p in (TITLE_NAME, PEER_NAME, ROLE_NAME, OWNER_NAME, NAME_OF_STATE, NAME_ROLE)
+)
 ORGANIZATION_SHAPES = "|".join(f"(?:{p})" for p in (ACRONYM, ORG_NAME))
 # Leading words a sentence puts before a name: dropped from the front of a found organization.
 ORG_LEADING = NOT_NAME - {
@@ -635,7 +695,11 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
-ROLE_WORDS = frozenset((*PERSON_ROLES, "Speaker", "MP")) | {w for r in PERSON_ROLES for w in r.split()}
+# A name ending in an institution word is an organization: "Golani Brigade".
+_ORG_WORDS = frozenset(w for h in ORG_HEADS + ORG_HEADS_FIRST for w in h.split())
+ROLE_WORDS = frozenset((*PERSON_ROLES, "Speaker", "MP")) | {
+    w for r in PERSON_ROLES + PARTY_MEMBERS for w in r.split()
+}
 _PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "le", "du", "ben"}
 
 
@@ -670,7 +734,7 @@ def clean_person(found: str) -> str | None:
         tokens.pop(0)
     if peer and len(tokens) == 1:
         return f"Lord {tokens[0]}"
-    if len(tokens) < MIN_PERSON_TOKENS or any(t in NOT_NAME for t in tokens):
+    if len(tokens) < MIN_PERSON_TOKENS or any(t in NOT_NAME or t in _ORG_WORDS for t in tokens):
         return None
     return " ".join(tokens)
 
@@ -769,6 +833,18 @@ def _shape(raw: str) -> tuple[str, object]:
         expansion = _expansion(raw)
         return ("acronym", expansion) if expansion else ("none", None)
     head, _, rest = raw.partition(", ")
+    owner = re.match(r"(.+?)['’]s (.+)$", raw)
+    if (
+        owner
+        and not rest
+        and (owner.group(1).isupper() or owner.group(1).split()[-1] in ("Party", "Féin", "Fein"))
+    ):
+        name = None if owner.group(1) in MEDIA else clean_person(owner.group(2))
+        return ("person", name) if name else ("none", None)
+    state = re.match(rf"(.+) of (?:{'|'.join(US_STATES)})$", raw)
+    if state and not rest:
+        name = clean_person(state.group(1))
+        return ("person", name) if name else ("none", None)
     if rest:
         words = head.split()
         if words[-1] in ROLE_WORDS or words[0] in ROLE_WORDS or words[0].lower() in ROLE_WORDS:

@@ -274,6 +274,11 @@ def test_uk_desk_story_is_primarily_the_uk() -> None:
         ("Gazan poet Samir Abu Saleh wrote about the siege.", ["Samir Abu Saleh"]),
         ("Illinois Governor JB Marlow spoke.", ["JB Marlow"]),
         ("Ambassador Ola Berg Friday met officials.", ["Ola Berg"]),
+        ("Another Tory, Ann Pike, disagreed.", ["Ann Pike"]),
+        ("The rally heard the SDLP's Rory Dunne.", ["Rory Dunne"]),
+        ("Two voted no: Tom Hale of Kentucky.", ["Tom Hale"]),
+        ("The BBC's Owen Tate reported from the scene.", []),  # the outlet's own reporter
+        ("The IDF's Golani Brigade moved in.", []),  # a unit, not a person
     ],
 )
 def test_people_beyond_the_gazetteer(text: str, expected: list[str]) -> None:
