@@ -376,7 +376,8 @@ def tag_articles(
     scored = scored.group_by("position", "kind", "value").agg(
         pl.col("count").sum(),
         pl.col("score").sum(),
-        pl.col("evidence").list.explode(keep_nulls=False, empty_as_null=False).unique().sort(),
+        # A value found both ways is rare (patterns skip what the gazetteer knows): keep one list.
+        pl.col("evidence").first(),
     )
     scored = _apply_rules(scored)
     scored = scored.sort(["position", "count", "score", "value"], descending=[False, True, True, False])
@@ -492,7 +493,7 @@ def _score(hits: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
         .agg(
             pl.col("n").sum().alias("count"),
             (pl.col("n") * pl.col("section_weight") * pl.col("weight")).sum().alias("score"),
-            pl.col("pattern").str.strip_chars(" ").unique().alias("evidence"),
+            pl.col("pattern").str.strip_chars(" ").unique().sort().alias("evidence"),
         )
     )
 
