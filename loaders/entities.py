@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
+from loaders import name_patterns, places
 from loaders.gazetteer import GAZETTEER_DIR, read_table, split_aliases
 
 # How much one mention weighs for countries_primary, by where it stands in the article.
@@ -20,16 +21,40 @@ BODY_WEIGHT = 1.0
 # Captions repeat what the photo shows (often a venue or a visiting official): count them lightly.
 CAPTION_WEIGHT = 0.25
 # The lead is the first paragraphs, cut at this many characters for bodies without paragraph breaks.
-LEAD_MAX_CHARS = 1200
+LEAD_MAX_CHARS = 500
 # A capital is as often the venue ("talks in Rome") as the government ("Moscow said").
 CAPITAL_WEIGHT = 0.5
 # A named official implies their country, but less than naming the country itself.
 PERSON_COUNTRY_WEIGHT = 0.5
 # countries_primary keeps at most this many, each scoring at least this share of the top score.
-MAX_PRIMARY = 4
-PRIMARY_MIN_SHARE = 0.3
+MAX_PRIMARY = 3
+PRIMARY_MIN_SHARE = 0.4
 # A name found only by the title pattern needs a first name and a surname to be trusted.
 MIN_NAME_TOKENS = 2
+# A city ("Sheffield", from loaders/places.py) or a state institution ("the Knesset", "the Met")
+# says where a story happens more than a country's name, which is as often the subject of a
+# protest or a vote elsewhere: both weigh double.
+PLACE_WEIGHT = 2.0
+INSTITUTION_COUNTRY_WEIGHT = 2.0
+# The war's own name ("the Israel-Gaza war") in a story from elsewhere is a reference, not a report
+# from there: it counts as a mention of both countries but weighs a quarter.
+LABEL_WEIGHT = 0.25
+# Topic cues: each mention scores its weight times the section weight. A strong cue fires alone;
+# a weak one needs a second mention or the title/lead. A topic is kept when its score reaches
+# TOPIC_MIN_SCORE. (Counting once per sentence instead measured the same on the gold set, at
+# twice the cost.)
+TOPIC_STRONG_WEIGHT = 2.0
+TOPIC_WEAK_WEIGHT = 1.0
+TOPIC_MIN_SCORE = 3.0
+# Evidence keeps at most this many distinct phrases per tag.
+MAX_EVIDENCE = 5
+EVIDENCE_SEPARATOR = " | "
+# Kinds that only steer other tags and are never shown: a veto swallows what it contains
+# ("Jordan River" holds "Jordan"); a hint adds to a country already mentioned (a person's country).
+VETO = "veto"
+# Marks a gazetteer phrase that matches only with its case (organizations.csv `cased`).
+CASED_MARK = "="
+COUNTRY_HINT = "country_hint"
 
 # Characters that end a word. Each becomes one space (a literal replace is several times faster
 # than a regex over the text); spaces themselves are kept, so the automaton runs overlapping.
@@ -63,6 +88,8 @@ _ROLE_PREFIX_AT_START = "^" + _ROLE_PREFIX.removeprefix(r"\b")
 ROLE_NAME_PATTERN = _ROLE_PREFIX + _NAME_TOKEN + rf"(?: {_NAME_PARTICLE}?{_NAME_TOKEN}){{0,3}}"
 
 _LEAD_RE = r"^\s*[^\n]*(?:\n\s*[^\n]*)?"
+_URL_RE = r"(?:https?://|www\.)\S+"
+_INITIAL_STOP = r"(?-u:\b)([A-Z])\. "
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
 _SPACES = [" "] * len(SEPARATORS)
 _SCORED_SCHEMA = {
@@ -71,6 +98,7 @@ _SCORED_SCHEMA = {
     "value": pl.String,
     "count": pl.Int64,
     "score": pl.Float64,
+    "evidence": pl.List(pl.String),
 }
 _SPLIT = re.compile("[" + re.escape("".join(SEPARATORS)) + r"\s]+")
 
@@ -85,6 +113,9 @@ class Gazetteer:
     entities: pl.DataFrame  # pattern, kind, value, weight (one pattern may name several things)
     nesting: pl.DataFrame  # pattern, parent, multiplicity: "gaza" inside "gaza strip"
     person_keys: set[str] = field(default_factory=set)  # normalized names and aliases of people
+    organization_keys: set[str] = field(default_factory=set)  # lowercase patterns of organizations
+    known_keys: set[str] = field(default_factory=set)  # lowercase patterns of places and organizations
+    demonyms: dict[str, str] = field(default_factory=dict)  # country word -> demonym ("egypt": "Egyptian")
 
 
 @dataclass
@@ -96,7 +127,7 @@ class Tags:
     people: list[list[str]]
     organizations: list[list[str]]
     topics: list[list[str]]
-    mentions: pd.DataFrame
+    mentions: pd.DataFrame  # position, kind, value, count, evidence (the phrases that fired it)
 
 
 def normalize_phrase(text: str) -> str:
@@ -118,25 +149,50 @@ def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tupl
     rows: list[tuple[str, str, str, float]] = []
     for r in read_table(folder / "country_terms.csv"):
         _check_iso3(countries, r["iso3"], "country_terms.csv", r["pattern"])
-        weight = CAPITAL_WEIGHT if r["kind"] == "capital" else 1.0
+        weight = {"capital": CAPITAL_WEIGHT, "label": LABEL_WEIGHT}.get(r["kind"], 1.0)
         rows.append((r["pattern"], "country", r["iso3"], weight))
     for country_name_iso3, (name, _region) in countries.items():
         rows.append((name, "country", country_name_iso3, 1.0))
     person_keys: set[str] = set()
     for r in read_table(folder / "people.csv"):
-        for phrase in [r["name"], *split_aliases(r["aliases"])]:
+        names = [r["name"], *split_aliases(r["aliases"])]
+        for phrase in [*names, *(v for n in names for v in name_patterns.person_variants(n))]:
             rows.append((phrase, "person", r["name"], 1.0))
             person_keys.add(normalize_phrase(phrase.lower()))
+            tokens = name_patterns.person_tokens(phrase)
+            if tokens:
+                person_keys.add(" " + " ".join(tokens) + " ")
+                person_keys.add(f" {tokens[0]} {tokens[-1]} ")
             if r["iso3"]:
                 _check_iso3(countries, r["iso3"], "people.csv", r["name"])
-                rows.append((phrase, "country", r["iso3"], PERSON_COUNTRY_WEIGHT))
+                rows.append((phrase, COUNTRY_HINT, r["iso3"], PERSON_COUNTRY_WEIGHT))
     for r in read_table(folder / "organizations.csv"):
-        for phrase in [r["name"], *split_aliases(r["aliases"])]:
+        # Cased aliases match only as written: "Labour" the party, not "forced labour".
+        cased = [CASED_MARK + a for a in split_aliases(r.get("cased", ""))]
+        for phrase in [r["name"], *split_aliases(r["aliases"]), *cased]:
             rows.append((phrase, "organization", r["name"], 1.0))
+            if r.get("iso3"):
+                _check_iso3(countries, r["iso3"], "organizations.csv", r["name"])
+                rows.append((phrase, "country", r["iso3"], INSTITUTION_COUNTRY_WEIGHT))
     for r in read_table(folder / "topics.csv"):
-        for phrase in split_aliases(r["patterns"]):
-            rows.append((phrase, "topic", r["topic"], 1.0))
+        for column, weight in (("strong", TOPIC_STRONG_WEIGHT), ("patterns", TOPIC_WEAK_WEIGHT)):
+            for phrase in split_aliases(r.get(column, "")):
+                rows.append((phrase, "topic", r["topic"], weight))
+    vetoes = folder / "vetoes.csv"
+    for r in read_table(vetoes) if vetoes.exists() else []:
+        rows.append((r["pattern"], VETO, "", 1.0))
+    rows += _place_rows(countries, rows)
     return countries, rows, person_keys
+
+
+def _place_rows(countries: dict[str, tuple[str, str]], rows: list[tuple]) -> list[tuple]:
+    """Cities from the places package for the countries listed, as country rows."""
+    focus = frozenset(iso3 for iso3, (_name, region) in countries.items() if region in places.FOCUS_REGIONS)
+    taken = frozenset(" ".join(_SPLIT.split(phrase.lower())).strip() for phrase, *_ in rows)
+    people = frozenset(w.lower() for phrase, kind, *_ in rows if kind == "person" for w in phrase.split())
+    found = places.place_rows(focus, taken, people)
+    # Matched only as written: "Sheffield", and "East London" (South Africa) is not "east London".
+    return [(CASED_MARK + name, "country", iso3, PLACE_WEIGHT) for name, iso3 in found if iso3 in countries]
 
 
 def _check_iso3(countries: dict[str, tuple[str, str]], iso3: str, file: str, what: str) -> None:
@@ -145,7 +201,10 @@ def _check_iso3(countries: dict[str, tuple[str, str]], iso3: str, file: str, wha
 
 
 def _pattern_key(phrase: str) -> str:
-    """The padded pattern for a phrase: acronyms keep their case, everything else is lowercased."""
+    """The padded pattern for a phrase: acronyms and cased aliases keep their case, everything else
+    is lowercased."""
+    if phrase.startswith(CASED_MARK):
+        return normalize_phrase(phrase.removeprefix(CASED_MARK))
     return normalize_phrase(phrase if is_acronym_pattern(phrase) else phrase.lower())
 
 
@@ -170,8 +229,12 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
             entry = own.setdefault(key, {})
             entry[(kind, value)] = max(weight, entry.get((kind, value), 0.0))
     own = _fold_acronyms_into_lowercase(own)
-    nesting = _nesting(list(own))
+    nesting, capitalized = _nesting(list(own))
     entities = _inherit(own, nesting)
+    lowercase = {
+        kind: {k.lower() for k, ents in own.items() if any(e[0] == kind for e in ents)}
+        for kind in ("organization", "country")
+    }
     lower = sorted(k for k in own if k == k.lower())
     cased = sorted(k for k in own if k != k.lower())
     return Gazetteer(
@@ -184,12 +247,28 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
             orient="row",
         ),
         nesting=pl.DataFrame(
-            [(child, parent, m) for (child, parent), m in _direct(nesting).items()],
+            [(child, parent, m) for (child, parent), m in _direct(nesting | capitalized).items()],
             schema={"pattern": pl.String, "parent": pl.String, "multiplicity": pl.Int64},
             orient="row",
         ),
         person_keys=person_keys,
+        organization_keys=lowercase["organization"],
+        known_keys=lowercase["organization"] | lowercase["country"],
+        demonyms=_demonyms(folder, countries),
     )
+
+
+def _demonyms(folder: Path, countries: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Country names and demonyms (as the matcher spells them) -> the country's first demonym.
+    PSE is left out: Gaza's ministries are listed by name in organizations.csv."""
+    rows = [r for r in read_table(folder / "country_terms.csv") if r["iso3"] != "PSE"]
+    first: dict[str, str] = {}
+    for r in rows:
+        if r["kind"] == "demonym":
+            first.setdefault(r["iso3"], r["pattern"])
+    words = {r["pattern"]: r["iso3"] for r in rows if r["kind"] in ("name", "demonym")}
+    words |= {name: iso3 for iso3, (name, _region) in countries.items() if iso3 != "PSE"}
+    return {normalize_phrase(w.lower()).strip(): first[iso3] for w, iso3 in words.items() if iso3 in first}
 
 
 def _fold_acronyms_into_lowercase(
@@ -203,10 +282,13 @@ def _fold_acronyms_into_lowercase(
     return own
 
 
-def _nesting(keys: list[str]) -> dict[tuple[str, str], int]:
-    """(child, parent) -> how often child occurs inside parent, e.g. ("gaza", "gaza strip")."""
+def _nesting(keys: list[str]) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """(child, parent) -> how often child occurs inside parent, e.g. ("gaza", "gaza strip"); and
+    the same for capitalized children of lowercase parents ("Austin" in "lloyd austin"), which
+    are subtracted where both match but pass nothing on (the parent may be lowercase text)."""
     known = set(keys)
     out: dict[tuple[str, str], int] = {}
+    capitalized: dict[tuple[str, str], int] = {}
     for parent in keys:
         tokens = parent.split()
         cased = parent != parent.lower()
@@ -219,7 +301,10 @@ def _nesting(keys: list[str]) -> dict[tuple[str, str], int]:
                 for child in {span, span.lower(), span.upper()} if not cased else {span}:
                     if child in known:
                         out[(child, parent)] = out.get((child, parent), 0) + 1
-    return out
+                title = span.title()
+                if not cased and title in known and title not in {span, span.lower(), span.upper()}:
+                    capitalized[(title, parent)] = capitalized.get((title, parent), 0) + 1
+    return out, capitalized
 
 
 def _direct(nesting: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
@@ -241,9 +326,17 @@ def _inherit(
     out = {key: dict(entities) for key, entities in own.items()}
     for child, parent in nesting:
         kinds = {kind for kind, _ in own[parent]}
+        if VETO in kinds:  # "Jordan River" names no country
+            continue
+        # A name is not about what its words say: "Palestine Solidarity Campaign" is no election.
+        named = bool(kinds & {"organization", "person"})
         for (kind, value), weight in own[child].items():
             # A surname inside a place ("Abbas" in "Bandar Abbas") is a coincidence, not a mention.
-            if kind not in kinds and kind != "person":
+            if (
+                kind not in kinds
+                and kind not in ("person", COUNTRY_HINT, VETO)
+                and not (named and kind == "topic")
+            ):
                 entry = out[parent]
                 entry[(kind, value)] = max(weight, entry.get((kind, value), 0.0))
     return out
@@ -260,11 +353,21 @@ def tag_articles(
     segments = _segments(titles, bodies, captions)
     hits = _subtract_nested(_match(segments, gaz), gaz.nesting)
     scored = _score(hits, gaz.entities)
-    people = _pattern_people(segments, gaz)
-    if people.height:
-        scored = pl.concat([scored, people], how="vertical_relaxed")
+    # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
+    prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
+    found = [
+        *name_patterns.find_names(prose, gaz.person_keys, gaz.known_keys, gaz.organization_keys),
+        name_patterns.find_ministries(prose, gaz.demonyms, gaz.organization_keys),
+    ]
+    scored = pl.concat([scored, *(f for f in found if f.height)], how="vertical_relaxed")
     # One row per (article, entity); most-mentioned first, the weightier mention breaking ties.
-    scored = scored.group_by("position", "kind", "value").agg(pl.col("count").sum(), pl.col("score").sum())
+    scored = scored.group_by("position", "kind", "value").agg(
+        pl.col("count").sum(),
+        pl.col("score").sum(),
+        # A value found both ways is rare (patterns skip what the gazetteer knows): keep one list.
+        pl.col("evidence").first(),
+    )
+    scored = _apply_rules(scored)
     scored = scored.sort(["position", "count", "score", "value"], descending=[False, True, True, False])
     n = len(titles)
     return Tags(
@@ -305,7 +408,12 @@ def _segments(
             ("captions", CAPTION_WEIGHT),
         )
     ]
-    segments = pl.concat(parts).with_columns(pl.col("text").fill_null(""))
+    # A URL's words are not the article's ("...-calling-genocide"): blanked before matching.
+    # An initial's full stop is dropped ("U.S. Navy", "U. S. Navy" -> "U.S Navy", "U S Navy"):
+    # punctuation before a space leaves two spaces, and no phrase would match across them.
+    segments = pl.concat(parts).with_columns(
+        pl.col("text").fill_null("").str.replace_all(_URL_RE, " ").str.replace_all(_INITIAL_STOP, "$1 ")
+    )
     spaced = pl.concat_str(
         pl.lit(" "),
         pl.col("text").str.replace_many(list(SEPARATORS), _SPACES, leftmost=True),
@@ -365,58 +473,34 @@ def _subtract_nested(hits: pl.DataFrame, nesting: pl.DataFrame) -> pl.DataFrame:
 
 
 def _score(hits: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
-    """Per (article, kind, value): mentions and a score weighted by section and kind of phrase."""
+    """Per (article, kind, value): mentions, a score weighted by section and kind of phrase, and
+    the phrases that matched (the evidence)."""
     return (
         hits.join(entities, on="pattern")
         .group_by("position", "kind", "value")
         .agg(
             pl.col("n").sum().alias("count"),
             (pl.col("n") * pl.col("section_weight") * pl.col("weight")).sum().alias("score"),
+            pl.col("pattern").str.strip_chars(" ").unique().sort().alias("evidence"),
         )
     )
 
 
-def _pattern_people(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
-    """Officials the gazetteer lacks, found by their title; their later surname counts as them."""
-    # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
-    prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
-    found = (
-        prose.select("position", pl.col("text").str.extract_all(ROLE_NAME_PATTERN).alias("name"))
-        .explode("name")
-        .drop_nulls("name")
-        .with_columns(pl.col("name").str.replace(_ROLE_PREFIX_AT_START, ""))
-    )
-    key = pl.concat_str(
-        pl.lit(" "),
-        pl.col("name").str.replace_many(list(SEPARATORS), _SPACES).str.to_lowercase(),
-        pl.lit(" "),
-    ).str.replace_all(" +", " ")
-    found = (
-        found.with_columns(key=key)
-        .with_columns(
-            surname=pl.concat_str(pl.lit(" "), pl.col("key").str.split(" ").list.get(-2), pl.lit(" "))
-        )
-        .filter(
-            ~pl.col("key").is_in(list(gaz.person_keys))
-            & ~pl.col("surname").is_in(list(gaz.person_keys))
-            & (pl.col("key").str.count_matches(" ", literal=True) > MIN_NAME_TOKENS)
-        )
-        # "Foreign Minister Jane Doe" then "Minister Jane Doe": one person per surname per article.
-        .unique(["position", "surname"], keep="first", maintain_order=True)
-    )
-    if not found.height:
-        return pl.DataFrame(schema=_SCORED_SCHEMA)
-    counted = found.join(segments, on="position").with_columns(
-        n=pl.col("lower").str.count_matches(pl.col("surname"), literal=True).cast(pl.Int64)
+def _apply_rules(scored: pl.DataFrame) -> pl.DataFrame:
+    """Drop vetoes and weak topics; add a person's country only to a country already mentioned."""
+    kind = pl.col("kind")
+    hints = scored.filter(kind == COUNTRY_HINT).select("position", "value", hint=pl.col("score"))
+    kept = scored.filter(
+        ~kind.is_in([VETO, COUNTRY_HINT]) & ((kind != "topic") | (pl.col("score") >= TOPIC_MIN_SCORE))
     )
     return (
-        counted.group_by("position", "name")
-        .agg(
-            pl.lit("person").alias("kind"),
-            pl.col("n").sum().alias("count"),
-            (pl.col("n") * pl.col("section_weight")).sum().alias("score"),
+        kept.join(hints, on=["position", "value"], how="left")
+        .with_columns(
+            score=pl.when(kind == "country")
+            .then(pl.col("score") + pl.col("hint").fill_null(0.0))
+            .otherwise(pl.col("score"))
         )
-        .select(pl.col("position"), "kind", pl.col("name").alias("value"), "count", "score")
+        .drop("hint")
     )
 
 
@@ -449,5 +533,6 @@ def _mentions(scored: pl.DataFrame) -> pd.DataFrame:
         pl.col("kind"),
         pl.col("value"),
         pl.col("count").cast(pl.Int64),
+        pl.col("evidence").list.head(MAX_EVIDENCE).list.join(EVIDENCE_SEPARATOR),
     ).sort(["position", "kind", "count", "value"], descending=[False, False, True, False])
     return table.to_pandas()

@@ -46,7 +46,8 @@ def entity_phrases() -> dict[tuple[str, str], tuple[str, ...]]:
     for row in read_table(GAZETTEER_DIR / "organizations.csv"):
         phrases[("organization", row["name"])] = (row["name"], *split_aliases(row.get("aliases", "")))
     for row in read_table(GAZETTEER_DIR / "topics.csv"):
-        phrases[("topic", row["topic"])] = tuple(split_aliases(row.get("patterns", "")))
+        cues = (*split_aliases(row.get("strong", "")), *split_aliases(row.get("patterns", "")))
+        phrases[("topic", row["topic"])] = cues
     return phrases
 
 
