@@ -10,7 +10,7 @@ import streamlit as st
 from components.links import original_link
 from components.text import escape_markdown, highlight, paragraphs
 from loaders.labels import phrases_for
-from loaders.schema import KINDS
+from loaders.schema import EVIDENCE_SEPARATOR, KINDS
 from storage.query import Article
 from storage.search import parse_search
 
@@ -41,11 +41,12 @@ def reader(
     search: the view's search, whose words are highlighted in the body."""
     row = article.row
     search_terms = parse_search(search).highlight_terms
-    entity_terms = tagged_phrases(row)
+    entity_terms = tagged_phrases(row, article.mentions)
     st.subheader(escape_markdown(row.get("title")) or "(untitled)", anchor=False)
     st.caption(escape_markdown(_byline(row)))
     original_link(row.get("url"), f"{key}-original")
     _tags(row, key, on_tag, label)
+    why_tagged(article.mentions, label)
     for caption in row.get("captions") or []:
         st.caption(":material/photo_camera: " + escape_markdown(caption))
     for paragraph in paragraphs(str(row.get("body") or "")):
@@ -54,15 +55,40 @@ def reader(
     _related(article.related, key, on_open)
 
 
-def tagged_phrases(row: dict[str, object]) -> list[str]:
-    """Phrases to mark in the body for the article's tagged countries, people, organizations."""
+def tagged_phrases(row: dict[str, object], mentions: pd.DataFrame | None = None) -> list[str]:
+    """Phrases to mark in the body for the article's tagged countries, people, organizations:
+    the words that fired each tag where the store kept them, else the gazetteer's phrases."""
+    fired = evidence_of(mentions)
     return [
         phrase
         for k in KINDS
         if k.name in MARKED_KINDS
         for value in row.get(k.column) or []
-        for phrase in phrases_for(k.name, str(value))
+        for phrase in fired.get((k.name, str(value))) or phrases_for(k.name, str(value))
     ]
+
+
+def evidence_of(mentions: pd.DataFrame | None) -> dict[tuple[str, str], list[str]]:
+    """(kind, value) -> the phrases in this article that produced the tag."""
+    if mentions is None or mentions.empty or "evidence" not in mentions.columns:
+        return {}
+    return {
+        (str(m.kind), str(m.value)): [p for p in str(m.evidence or "").split(EVIDENCE_SEPARATOR) if p]
+        for m in mentions.itertuples(index=False)
+    }
+
+
+def why_tagged(mentions: pd.DataFrame, label: Callable[[str, str], str]) -> None:
+    """Every tag with the words in this article that produced it, so an analyst can check it."""
+    fired = evidence_of(mentions)
+    if not fired:
+        return
+    with st.expander("Why these tags"):
+        for m in mentions.itertuples(index=False):
+            words = ", ".join(f"“{w}”" for w in fired.get((str(m.kind), str(m.value)), []))
+            times = f"{int(m.count)} mention{'s' if int(m.count) != 1 else ''}"
+            line = f"{label(str(m.kind), str(m.value))} ({m.kind}, {times}): {words or 'no phrase kept'}"
+            st.markdown("- " + escape_markdown(line))
 
 
 def _byline(row: dict[str, object]) -> str:

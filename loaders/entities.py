@@ -13,6 +13,7 @@ import polars as pl
 
 from loaders import name_patterns, places
 from loaders.gazetteer import GAZETTEER_DIR, read_table, split_aliases
+from loaders.schema import EVIDENCE_SEPARATOR
 
 # How much one mention weighs for countries_primary, by where it stands in the article.
 TITLE_WEIGHT = 4.0
@@ -48,7 +49,6 @@ TOPIC_WEAK_WEIGHT = 1.0
 TOPIC_MIN_SCORE = 3.0
 # Evidence keeps at most this many distinct phrases per tag.
 MAX_EVIDENCE = 5
-EVIDENCE_SEPARATOR = " | "
 # Kinds that only steer other tags and are never shown: a veto swallows what it contains
 # ("Jordan River" holds "Jordan"); a hint adds to a country already mentioned (a person's country).
 VETO = "veto"

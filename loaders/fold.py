@@ -10,7 +10,7 @@ corpus: DuckDB does that out of core, so memory follows the batch, not the archi
 Tables (DuckDB):
     copies      one row per distinct copy (file row, source, url) with its text and date
     texts       one row per distinct text: seq (its full-text rowid), tags, word count
-    mentions    long-form entity mentions per text: article_id, kind, value, count
+    mentions    long-form entity mentions per text: article_id, kind, value, count, evidence
     sentences   (seq, h): hashes of each text's evidence sentences, for near-copy grouping
   derived by finish():
     article_values per article, its facet value ids (and its primary countries apart)
@@ -73,7 +73,8 @@ _CREATE = [
     "CREATE TABLE IF NOT EXISTS texts (seq INTEGER, article_id VARCHAR, word_count INTEGER, "
     + ", ".join(f"{name} VARCHAR[]" for name in TAG_COLUMNS)
     + ")",
-    "CREATE TABLE IF NOT EXISTS mentions (article_id VARCHAR, kind VARCHAR, value VARCHAR, count BIGINT)",
+    "CREATE TABLE IF NOT EXISTS mentions"
+    " (article_id VARCHAR, kind VARCHAR, value VARCHAR, count BIGINT, evidence VARCHAR)",
     "CREATE TABLE IF NOT EXISTS sentences (seq INTEGER, h UBIGINT)",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
 ]
@@ -85,7 +86,7 @@ class Corpus:
 
     copies: pd.DataFrame  # one row per distinct copy (file, row, source, url), with its tags
     articles: pd.DataFrame  # one row per distinct article, the schema of loaders/schema.py
-    mentions: pd.DataFrame  # long form for every distinct text: article_id, kind, value, count
+    mentions: pd.DataFrame  # long form per distinct text: article_id, kind, value, count, evidence
 
 
 @dataclass
@@ -168,7 +169,7 @@ class Builder:
         )
         con = self.con
         con.register("new_texts", table)
-        con.register("new_mentions", mentions.loc[:, ["article_id", "kind", "value", "count"]])
+        con.register("new_mentions", mentions.loc[:, ["article_id", "kind", "value", "count", "evidence"]])
         con.register("new_sentences", sentences.select("seq", "h").to_arrow())
         try:
             con.execute("INSERT INTO texts SELECT * FROM new_texts")

@@ -10,6 +10,8 @@ import pandas as pd
 
 # Where a publication date came from, strongest evidence first.
 DATE_SOURCES = ("metadata", "dateline", "url", "caption", "body", "relative", "none")
+# Between the phrases of one mention's evidence (the words that fired a tag), as stored.
+EVIDENCE_SEPARATOR = " | "
 # Dates from these sources are weak evidence: the timeline can show them apart.
 WEAK_DATE_SOURCES = ("body", "relative")
 

@@ -21,8 +21,9 @@ from pathlib import Path
 import duckdb
 
 # 3: articles name the copy they show (copy_key). 4: the full-text index stems (porter) and holds
-# hyphenated words joined. A store of another version is refused: re-ingest.
-SCHEMA_VERSION = 4
+# hyphenated words joined. 5: each mention keeps its evidence (the phrases that fired the tag).
+# A store of another version is refused: re-ingest.
+SCHEMA_VERSION = 5
 # The store the app and the CLI use unless told otherwise (environment variable or --store).
 STORE_ENV = "COVERAGE_STORE"
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / ".store" / "corpus"

@@ -537,7 +537,7 @@ class Store:
                 texts,
             ).df()
             mentions = cur.execute(
-                "SELECT kind, value, count FROM mentions WHERE article_id = ? ORDER BY count DESC",
+                "SELECT kind, value, count, evidence FROM mentions WHERE article_id = ? ORDER BY count DESC",
                 [article_id],
             ).df()
             related = self._related(cur, row)

@@ -368,3 +368,15 @@ def test_best_match_sort_is_kept_in_the_url_and_snippets_show(app: AppTest) -> N
     assert not app.exception
     assert app.query_params["sort"] in ("relevance", ["relevance"])
     assert any("ceasefire" in c.value.lower() and "orange-background" in c.value for c in app.caption)
+
+
+def test_the_reader_says_which_words_fired_each_tag(app: AppTest) -> None:
+    """An analyst checks a tag against the words that produced it (stored with the mention)."""
+    app.query_params["q"] = "refugees"
+    app.run()
+    next(b for b in app.button if "Syrian refugees" in b.label).click().run()
+    assert not app.exception
+    why = next(e for e in app.expander if e.label == "Why these tags")
+    lines = " ".join(m.value for m in why.markdown).replace("\\", "")  # shown escaped
+    assert "Jordan (country, 4 mentions): " in lines and "“amman”" in lines, lines
+    assert "Syria (country, 3 mentions): “syrian”" in lines, lines

@@ -15,10 +15,34 @@ from loaders.gazetteer import GAZETTEER_DIR, country_shapes, read_table
 APP = Path(__file__).parents[2] / "app.py"
 
 
-def test_every_gazetteer_country_has_a_shape() -> None:
+# Gazetteer entries Natural Earth draws no country for at 1:50m: territories, defunct codes,
+# Kosovo (no ISO number) and the smallest islands. The map says nothing of them; the facet does.
+UNDRAWN = {
+    "ATA",
+    "BVT",
+    "CXR",
+    "CCK",
+    "GUF",
+    "GIB",
+    "GLP",
+    "XKX",
+    "MTQ",
+    "MYT",
+    "ANT",
+    "SCG",
+    "SJM",
+    "TKL",
+    "TUV",
+    "UMI",
+}
+
+
+def test_every_gazetteer_country_but_the_undrawn_has_a_shape() -> None:
     shipped = {feature["id"] for feature in country_shapes()["features"]}
-    tagged = {row["iso3"] for row in read_table(GAZETTEER_DIR / "countries.csv")}
-    assert tagged <= shipped, sorted(tagged - shipped)
+    rows = read_table(GAZETTEER_DIR / "countries.csv")
+    assert {r["iso3"] for r in rows} - shipped == UNDRAWN
+    region = {r["iso3"] for r in rows if r["region"] in ("Middle East", "North Africa")}
+    assert region <= shipped  # every country the coverage is about
 
 
 def test_covered_countries_are_coloured_by_their_count_and_named_as_text() -> None:
