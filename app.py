@@ -47,6 +47,9 @@ def reading_area(store: Store, articles: int) -> None:
     if state.filters_moved():
         st.rerun()  # a tag chip added a filter: counts, facets and chart must follow
     view = state.current_view(store.version)
+    if (page := state.clamp_page(view.page, results.page_count(articles))) != view.page:
+        results.past_the_end(view.page, page)  # a link to page 900 of 3 opens page 3, and says so
+        view = state.current_view(store.version)
     state.write_url(view)
     if articles:
         left, right = st.columns([2, 3], gap="large")

@@ -56,9 +56,22 @@ def _details(row: object, country_label: Callable[[str], str]) -> str:
     return " · ".join(parts)
 
 
+def page_count(total: int) -> int:
+    """Result pages for this many articles (one, even when empty)."""
+    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def past_the_end(asked: int, shown: int) -> None:
+    """Say that the page asked for is past the end of the results (pages counted from 0)."""
+    st.info(
+        f"Page {asked + 1:,} is past the end of the results: showing the last page, {shown + 1:,}.",
+        icon=":material/last_page:",
+    )
+
+
 def pager(total: int, page: int, key: str, on_page: Callable[[int], None]) -> None:
     """Page buttons (arrows and numbers, no text label to cut off) and the position in the results."""
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    pages = page_count(total)
     page = min(page, pages - 1)
     first = page * PAGE_SIZE + 1 if total else 0
     st.caption(
