@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import data, filters, results, serving, share, state
@@ -15,7 +17,9 @@ from loaders.schema import KINDS
 from storage.layout import StoreError
 from storage.query import Store
 
-st.set_page_config(page_title="Diplomacy coverage", page_icon=":material/public:", layout="wide")
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+# The favicon is a file of the app: a ":material/..." or emoji icon is fetched from a font CDN.
+st.set_page_config(page_title="Diplomacy coverage", page_icon=str(FAVICON), layout="wide")
 if not signed_in():
     st.stop()
 

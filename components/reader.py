@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.redact import no_server_paths
 from components.text import escape_markdown, highlight, paragraphs
 from loaders.labels import phrases_for
 from loaders.schema import KINDS
@@ -110,7 +111,7 @@ def _copies(copies: pd.DataFrame, row: dict[str, object]) -> None:
             day = "undated" if pd.isna(copy.published) else pd.Timestamp(copy.published).date().isoformat()
             st.markdown(
                 f"- {escape_markdown(copy.title)} · {day} · {escape_markdown(copy.source)}"
-                f" · {escape_markdown(copy.origin)}"
+                f" · {escape_markdown(no_server_paths(copy.origin))}"
             )
         if others.empty:
             st.caption("The copies carry the same text as this one.")

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import state
+from components.redact import no_server_paths
 from components.text import escape_markdown
 from storage import remote
 from storage.layout import DEFAULT_STORE, STORE_ENV, current_generation, default_store
@@ -71,4 +72,6 @@ def shared_ingest() -> bool:
 def no_store(error: Exception) -> None:
     """The empty state when there is no store to serve."""
     st.title("Diplomacy coverage", anchor=False)
-    st.info(f"There is no corpus to show yet. {escape_markdown(error)}", icon=":material/inbox:")
+    st.info(
+        f"There is no corpus to show yet. {escape_markdown(no_server_paths(error))}", icon=":material/inbox:"
+    )

@@ -41,3 +41,40 @@ def test_a_page_past_the_end_opens_the_last_page(sample_app: AppTest) -> None:
     assert any("Page 900 is past the end" in i.value and f"{last}" in i.value for i in sample_app.info)
     assert sample_app.query_params["page"] in (str(last), [str(last)])
     assert "of" in all_text(sample_app)
+
+
+def test_empty_states_name_no_server_path_or_store_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COVERAGE_STORE", str(tmp_path / "nothing"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert any("no corpus" in i.value.lower() for i in at.info)
+    assert str(tmp_path) not in "\n".join(i.value for i in at.info)
+    monkeypatch.setenv("COVERAGE_STORE", "http://127.0.0.1:9/store")
+    monkeypatch.setenv("COVERAGE_MIRROR_DIR", str(tmp_path / "mirrors"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    shown = "\n".join(i.value for i in at.info)
+    assert "cannot reach the store" in shown and "127.0.0.1" not in shown
+
+
+def test_the_copies_list_names_files_not_server_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.ingest import ingest
+    from tests.storage.test_build import DUMP
+
+    (tmp_path / "inbox").mkdir()
+    for name in ("a.txt", "inbox/b.txt"):
+        (tmp_path / name).write_text(DUMP, encoding="utf-8")  # one story, two copies
+    ingest([tmp_path / "a.txt", tmp_path / "inbox" / "b.txt"], tmp_path / "store")
+    monkeypatch.setenv("COVERAGE_STORE", str(tmp_path / "store"))
+    _clear_caches()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.button(key=result_titles_keys(at)[0]).click().run()
+    listed = "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
+    assert "a\\.txt\\:line 1" in listed and "b\\.txt" in listed, listed
+    assert "tmp" not in listed and "inbox" not in listed
+
+
+def result_titles_keys(at: AppTest) -> list[str]:
+    return [b.key for b in at.button if b.key and b.key.startswith("result-")]
