@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.bounded import short_title
 from components.text import escape_markdown
 
 PAGE_SIZE = 20
@@ -32,7 +33,7 @@ def result_list(
             is_open = row.article_id == open_article
             with st.container(gap=None):
                 st.button(
-                    escape_markdown(row.title) or "(untitled)",
+                    escape_markdown(short_title(row.title)) or "(untitled)",
                     key=f"{key}-{row.article_id}",
                     on_click=on_open,
                     args=(row.article_id,),
@@ -40,7 +41,7 @@ def result_list(
                     icon=":material/article:",
                     wrap=False,  # one line per title, cut with an ellipsis; hovering shows it whole
                 )
-                st.caption(escape_markdown(_details(row, country_label)))
+                st.caption(escape_markdown(short_title(_details(row, country_label))))
 
 
 def _details(row: object, country_label: Callable[[str], str]) -> str:

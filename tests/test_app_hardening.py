@@ -78,3 +78,63 @@ def test_the_copies_list_names_files_not_server_paths(
 
 def result_titles_keys(at: AppTest) -> list[str]:
     return [b.key for b in at.button if b.key and b.key.startswith("result-")]
+
+
+@pytest.fixture(scope="module")
+def huge_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two articles that hung every viewer's tab: 100,000 short paragraphs, and one 20 MB paragraph."""
+    from loaders.normalize import build_corpus, copies_from_raw
+    from loaders.schema import RawArticle
+    from storage.build import write_store
+
+    many = "\n\n".join(f"Talks in Muscat, paragraph {n}." for n in range(100_000))
+    long = "Muscat " + "negotiation " * 1_750_000  # 21 MB, no paragraph break
+    articles = [
+        RawArticle(title="Many paragraphs", body=many, published_meta="2024-05-01", source="W", origin="m"),
+        RawArticle(title="T" * 50_000, body=long, published_meta="2024-05-02", source="W", origin="l"),
+    ]
+    path = tmp_path_factory.mktemp("huge") / "corpus"
+    write_store(build_corpus(copies_from_raw(articles)), path)
+    return path
+
+
+def open_huge(huge_store: Path, monkeypatch: pytest.MonkeyPatch, title_start: str) -> AppTest:
+    monkeypatch.setenv("COVERAGE_STORE", str(huge_store))
+    _clear_caches()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    key = next(
+        b.key for b in at.button if b.key and b.key.startswith("result-") and b.label.startswith(title_start)
+    )
+    return at.button(key=key).click().run()
+
+
+def body_paragraphs(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "Muscat" in m.value or "negotiation" in m.value]
+
+
+def test_an_article_of_100000_paragraphs_draws_a_budget_and_shows_more(
+    huge_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from components.bounded import PARAGRAPHS_PER_STEP
+
+    at = open_huge(huge_store, monkeypatch, "Many")
+    assert not at.exception
+    assert len(body_paragraphs(at)) == PARAGRAPHS_PER_STEP
+    more = next(b for b in at.button if b.label == "Show more")
+    more.click().run()
+    assert len(body_paragraphs(at)) == 2 * PARAGRAPHS_PER_STEP
+
+
+def test_a_20_mb_paragraph_and_a_50000_character_title_are_cut(
+    huge_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from components.bounded import CHARACTERS_PER_STEP, MAX_TITLE_CHARS
+
+    at = open_huge(huge_store, monkeypatch, "TTT")
+    assert not at.exception
+    drawn = sum(len(p) for p in body_paragraphs(at))
+    assert drawn < 2 * CHARACTERS_PER_STEP  # escaping and highlights add a little
+    assert any(b.label == "Show more" for b in at.button)
+    titles = [b.label for b in at.button if b.key and b.key.startswith("result-")]
+    assert max(len(t) for t in titles) <= MAX_TITLE_CHARS + 1
+    assert all(len(h.value) <= MAX_TITLE_CHARS + 1 for h in at.subheader)
