@@ -31,13 +31,15 @@ except StoreError as error:  # a store address that cannot be reached and was ne
 serving.ensure_store(path)
 served = serving.served_store(path)
 try:
-    store = serving.open_store(str(served), serving.generation(served))
+    store, unreadable = serving.open_served(served)  # the newest generation that opens
 except StoreError as error:
     serving.no_store(error)
     st.caption("Add files with `python -m loaders ingest FILES`, or upload them here.")
     upload_panel(path)
     st.stop()
 version = store.version
+if unreadable:
+    serving.older_copy_notice(unreadable)
 
 state.load_once(store.known)
 share.link_notices(version)

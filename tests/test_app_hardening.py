@@ -138,3 +138,75 @@ def test_a_20_mb_paragraph_and_a_50000_character_title_are_cut(
     titles = [b.label for b in at.button if b.key and b.key.startswith("result-")]
     assert max(len(t) for t in titles) <= MAX_TITLE_CHARS + 1
     assert all(len(h.value) <= MAX_TITLE_CHARS + 1 for h in at.subheader)
+
+
+@pytest.fixture
+def two_generations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A store whose live generation holds two articles and whose previous one holds one."""
+    from storage.ingest import ingest
+    from storage.layout import current_generation
+    from tests.storage.test_build import DUMP
+
+    (tmp_path / "a.txt").write_text(DUMP, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(DUMP.replace("Muscat", "Doha"), encoding="utf-8")
+    store = tmp_path / "store"
+    ingest([tmp_path / "a.txt"], store)
+    ingest([tmp_path / "b.txt"], store)
+    monkeypatch.setenv("COVERAGE_STORE", str(store))
+    _clear_caches()
+    return store, current_generation(store)
+
+
+def metric_value(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def damage(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:4096] + b"\xff" * max(len(data) - 4096, 4096))
+
+
+def test_a_corrupt_database_serves_the_last_good_generation(two_generations: tuple[Path, Path]) -> None:
+    _, live = two_generations
+    damage(live / "corpus.duckdb")
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert metric_value(at, "Articles matching") == "1"  # the previous generation
+    assert any("newest version of the corpus cannot be read" in w.value for w in at.warning)
+
+
+def test_a_corrupt_fulltext_index_is_refused_mid_run(two_generations: tuple[Path, Path]) -> None:
+    _, live = two_generations
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert metric_value(at, "Articles matching") == "2"
+    damage(live / "fulltext.sqlite")
+    at.session_state["q"] = "talks"
+    at.run()
+    assert not at.exception
+    assert any("full\\-text index cannot be read" in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    assert metric_value(at, "Articles matching") == "1"  # answered by the older generation
+
+
+def test_a_lone_corrupt_generation_is_one_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.ingest import ingest
+    from storage.layout import current_generation
+    from tests.storage.test_build import DUMP
+
+    (tmp_path / "a.txt").write_text(DUMP, encoding="utf-8")
+    ingest([tmp_path / "a.txt"], tmp_path / "store")
+    for old in (tmp_path / "store").glob("gen-*"):
+        if old != current_generation(tmp_path / "store"):
+            import shutil
+
+            shutil.rmtree(old)
+    (current_generation(tmp_path / "store") / "corpus.duckdb").write_bytes(b"not a database")
+    monkeypatch.setenv("COVERAGE_STORE", str(tmp_path / "store"))
+    _clear_caches()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    shown = "\n".join(i.value for i in at.info)
+    assert "database cannot be read" in shown and str(tmp_path) not in shown
