@@ -32,7 +32,15 @@ def store_path() -> Path:
             location = None
     if not location:
         return default_store()
-    return remote.mirror(str(location)) if remote.is_url(str(location)) else Path(location)
+    if not remote.is_url(str(location)):
+        return Path(location)
+    local = remote.mirror(str(location))  # never waits on the network once a copy exists
+    if problem := remote.notice(str(location)):
+        st.warning(
+            f"Showing the last good copy of the corpus: {escape_markdown(no_server_paths(problem))}.",
+            icon=":material/cloud_off:",
+        )
+    return local
 
 
 def ensure_store(path: Path) -> None:

@@ -210,3 +210,47 @@ def test_a_lone_corrupt_generation_is_one_clear_message(
     assert not at.exception
     shown = "\n".join(i.value for i in at.info)
     assert "database cannot be read" in shown and str(tmp_path) not in shown
+
+
+def test_a_refused_remote_generation_keeps_the_last_good_copy_with_a_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+    import shutil
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from storage import remote
+    from storage.ingest import ingest
+    from storage.layout import current_generation
+    from tests.storage.test_build import DUMP
+    from tests.storage.test_remote import Quiet
+
+    (tmp_path / "shared").mkdir()
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path / "shared"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/store"
+    try:
+        store = tmp_path / "shared" / "store"
+        (tmp_path / "a.txt").write_text(DUMP, encoding="utf-8")
+        ingest([tmp_path / "a.txt"], store)
+        monkeypatch.setenv("COVERAGE_STORE", url)
+        monkeypatch.setenv("COVERAGE_MIRROR_DIR", str(tmp_path / "mirrors"))
+        _clear_caches()
+        at = AppTest.from_file(str(APP), default_timeout=60).run()
+        assert metric_value(at, "Articles matching") == "1"
+        broken = store / "gen-broken0001"
+        shutil.copytree(current_generation(store), broken)
+        (broken / "corpus.duckdb").write_bytes(b"\x00" * 8192)
+        (store / "CURRENT").write_text(broken.name, encoding="utf-8")
+        remote.mirror(url, ttl=0, wait=30)  # the refresh a later visitor's rerun would start
+        at.run()
+        assert not at.exception
+        assert metric_value(at, "Articles matching") == "1"
+        shown = "\n".join(w.value for w in at.warning)
+        assert "last good copy" in shown and "refused" in shown and "127.0.0.1" not in shown
+    finally:
+        server.shutdown()
+        server.server_close()
