@@ -1,5 +1,5 @@
 """Sign-in on a real server: "Sign in" starts the OIDC flow against a local stub provider, and a
-visitor who is not signed in can neither upload nor read metrics (serve.py's gate)."""
+visitor who is not signed in can neither upload nor read metrics (gated_app.py's gate)."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def provider() -> Iterator[str]:
 def gated_server(
     provider: str, fixture_store: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """`streamlit run serve.py` with [auth] pointing at the stub provider."""
+    """`streamlit run gated_app.py` with [auth] pointing at the stub provider."""
     port = _free_port()
     folder = tmp_path_factory.mktemp("signin")
     secrets = folder / "secrets.toml"
@@ -88,7 +88,7 @@ def gated_server(
         encoding="utf-8",
     )
     log = folder / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", "gated_app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--server.fileWatcherType", "none", "--secrets.files", str(secrets)]  # fmt: skip
     env = {**os.environ, "COVERAGE_STORE": str(fixture_store), "PYTHONUNBUFFERED": "1"}

@@ -1,4 +1,4 @@
-"""serve.py's gate: which endpoints it covers, and what counts as signed in."""
+"""gated_app.py's gate: which endpoints it covers, and what counts as signed in."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import serve
+import gated_app
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ import serve
     ],
 )
 def test_gated_endpoints(path: str, expected: bool) -> None:
-    assert serve.gated(path) is expected
+    assert gated_app.gated(path) is expected
 
 
 def test_only_a_validly_signed_identity_is_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,9 +38,9 @@ def test_only_a_validly_signed_identity_is_signed_in(monkeypatch: pytest.MonkeyP
     def cookie(payload: dict[str, object], key: str = secret) -> dict[str, str]:
         return {"_streamlit_user": create_signed_value(key, "_streamlit_user", json.dumps(payload)).decode()}
 
-    assert serve.signed_in(cookie({"origin": origin, "is_logged_in": True}))
-    assert not serve.signed_in(cookie({"origin": origin, "is_logged_in": False}))
-    assert not serve.signed_in(cookie({"origin": "http://evil.example", "is_logged_in": True}))
-    assert not serve.signed_in(cookie({"origin": origin, "is_logged_in": True}, key="t" * 40))
-    assert not serve.signed_in({"_streamlit_user": "forged"})
-    assert not serve.signed_in({})
+    assert gated_app.signed_in(cookie({"origin": origin, "is_logged_in": True}))
+    assert not gated_app.signed_in(cookie({"origin": origin, "is_logged_in": False}))
+    assert not gated_app.signed_in(cookie({"origin": "http://evil.example", "is_logged_in": True}))
+    assert not gated_app.signed_in(cookie({"origin": origin, "is_logged_in": True}, key="t" * 40))
+    assert not gated_app.signed_in({"_streamlit_user": "forged"})
+    assert not gated_app.signed_in({})

@@ -1,4 +1,4 @@
-"""The deployment's entry point: `streamlit run serve.py` serves app.py behind a sign-in gate.
+"""The deployment's entry point: `streamlit run gated_app.py` serves app.py behind a sign-in gate.
 
 Streamlit gates the page (st.login, components.access) but not its HTTP endpoints: with [auth]
 configured, a visitor who never signed in still holds a live session and can PUT files of up to
