@@ -8,17 +8,19 @@ import streamlit as st
 
 from components import data, filters, results, serving, share, state
 from components.access import signed_in
+from components.map import coverage_map
 from components.reader import reader
 from components.summary import summary_strip
 from components.timeline import auto_granularity, timeline, timeline_controls
 from components.upload import upload_panel
+from loaders.gazetteer import country_shapes
 from loaders.labels import display_name
 from loaders.schema import KINDS
 from storage.layout import StoreError
 from storage.query import Store
 
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
-# The favicon is a file of the app: a ":material/..." or emoji icon is fetched from a font CDN.
+# The favicon is a file of the app: a ":material/..." icon is fetched from a font CDN.
 st.set_page_config(page_title="Diplomacy coverage", page_icon=str(FAVICON), layout="wide")
 if not signed_in():
     st.stop()
@@ -34,7 +36,7 @@ try:
     store, unreadable = serving.open_served(served)  # the newest generation that opens
 except StoreError as error:
     serving.no_store(error)
-    st.caption("Add files with `python -m loaders ingest FILES`, or upload them here.")
+    st.caption("Add files with `python -m storage ingest FILES`, or upload them here.")
     upload_panel(path)
     st.stop()
 version = store.version
@@ -105,10 +107,25 @@ if summary.articles == 0:
     filters.clear_all(state.DEFAULTS, key=state.CLEAR_ALL_EMPTY)
 
 if summary.articles:
-    granularity = timeline_controls()
-    if granularity == "auto":
-        granularity = auto_granularity(summary.first, summary.last)
-    chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
-    timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str))
+    charts = {"timeline": "Timeline", "map": "Map"}
+    st.segmented_control(
+        "Show", list(charts), key=state.CHART, format_func=charts.get, label_visibility="collapsed"
+    )
+    if view.chart == "map":
+        counts = data.country_counts(store, version, view.filters)
+        coverage_map(
+            counts,
+            country_shapes(),
+            state.MAP,
+            state.set_country,
+            names["country"],
+            view.filters.primary_only,
+        )
+    else:
+        granularity = timeline_controls()
+        if granularity == "auto":
+            granularity = auto_granularity(summary.first, summary.last)
+        chart = data.timeline(store, version, view.filters, granularity, view.measure, view.split, view.share)
+        timeline(chart, view, state.TIMELINE, state.set_dates, names.get(view.split, str))
 
 reading_area(store, summary.articles)

@@ -150,6 +150,12 @@ class Server:
     process: subprocess.Popen
     port: int
     log: Path
+    replicas: tuple[int, ...] = ()  # behind a proxy: the app processes' pids (process is nginx)
+
+    @property
+    def app_pids(self) -> tuple[int, ...]:
+        """The processes that run the app's script: their memory and CPU are the server's."""
+        return self.replicas or (self.process.pid,)
 
     @property
     def url(self) -> str:
@@ -178,8 +184,16 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serving(store: Path, log_dir: Path) -> Iterator[Server]:
-    """`streamlit run app.py` on a free port of 127.0.0.1 serving store; stopped on exit."""
+def serving(store: Path, log_dir: Path, replicas: int = 0) -> Iterator[Server]:
+    """`streamlit run app.py` on a free port of 127.0.0.1 serving store; stopped on exit.
+    replicas > 0: that many app processes behind nginx (deploy/serve.py), as a team deploys it."""
+    if replicas:
+        from deploy.serve import team
+
+        with team(replicas, store=str(store), logs=log_dir) as running:
+            pids = tuple(p.pid for p in running.replicas)
+            yield Server(running.proxy, running.port, log_dir / "nginx.log", pids)
+        return
     port = free_port()
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"streamlit-{port}.log"
@@ -212,18 +226,23 @@ def serving(store: Path, log_dir: Path) -> Iterator[Server]:
             process.wait()
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process now, from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def rss_mb(pids: Sequence[int]) -> float:
+    """Resident memory of the processes now, summed, from /proc (Linux)."""
+    total = 0.0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds a process has used, from /proc (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU seconds the processes have used, summed, from /proc (Linux)."""
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def machine_busy() -> tuple[float, float]:
@@ -233,7 +252,7 @@ def machine_busy() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
-async def sample_rss(pid: int, samples: list[float], stop: asyncio.Event) -> None:
+async def sample_rss(pid: Sequence[int], samples: list[float], stop: asyncio.Event) -> None:
     """Append the server's RSS every RSS_SAMPLE_S until stop is set."""
     while not stop.is_set():
         with contextlib.suppress(OSError):
@@ -492,6 +511,7 @@ class Plan:
     think_s: float = THINK_S
     ramp_s: float = RAMP_S
     rounds: int | None = None  # None: as many rounds as fit in the time
+    replicas: int = 0  # 0: one `streamlit run` alone; N: N replicas behind nginx (deploy/serve.py)
 
 
 async def analyst_rounds(analyst: Analyst, plan: Plan, until: float, delay_s: float, record: list) -> None:
@@ -556,10 +576,10 @@ class Phase:
         return max(self.rss_samples_mb, default=self.rss_idle_mb)
 
 
-def run_phase(store: Path, clients: int, plan: Plan, log_dir: Path) -> Phase:
+def run_phase(store: Path, clients: int, plan: Plan, log_dir: Path, replicas: int = 0) -> Phase:
     """Start a fresh server on store, let `clients` analysts work as planned, stop it."""
-    with serving(store, log_dir) as server:
-        pid = server.process.pid
+    with serving(store, log_dir, replicas) as server:
+        pid = server.app_pids
         idle = rss_mb(pid)
         cpu_before, client_before, busy_before = cpu_seconds(pid), time.process_time(), machine_busy()
         started = time.perf_counter()
@@ -574,7 +594,7 @@ def run_phase(store: Path, clients: int, plan: Plan, log_dir: Path) -> Phase:
 async def _analysts(server: Server, clients: int, plan: Plan) -> tuple[list[Interaction], list[float], int]:
     samples: list[float] = []
     stop = asyncio.Event()
-    sampler = asyncio.create_task(sample_rss(server.process.pid, samples, stop))
+    sampler = asyncio.create_task(sample_rss(server.app_pids, samples, stop))
     record: list[Interaction] = []
     until = time.perf_counter() + plan.seconds
     analysts = [Analyst(server, number) for number in range(clients)]
@@ -719,7 +739,8 @@ def render(report: Report) -> str:
         "",
         f"Run {report.started} with `python -m benchmarks.load --articles {report.articles}"
         f" --clients {crowd.clients} --seconds {plan.seconds:g} --think {plan.think_s:g}"
-        f"{f' --rounds {plan.rounds}' if plan.rounds else ''}`"
+        f"{f' --rounds {plan.rounds}' if plan.rounds else ''}"
+        f"{f' --replicas {plan.replicas}' if plan.replicas else ''}`"
         f" on commit {commit()}.",
         "",
         f"Machine: {machine()}.",
@@ -727,7 +748,7 @@ def render(report: Report) -> str:
         " (the load test itself adds about 2: one server and one client process).",
         "",
         f"Store: {report.articles:,} synthetic articles (`benchmarks.generate`, seed {SEED}),"
-        f" {report.distinct:,} distinct after folding copies, served by `streamlit run app.py` on"
+        f" {report.distinct:,} distinct after folding copies, served by {_served_by(plan)} on"
         " 127.0.0.1 (headless, no file watcher). Each phase starts a fresh server.",
         "",
         "Each analyst is a websocket client speaking Streamlit's protocol: it loads the page, then"
@@ -786,6 +807,15 @@ def render(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _served_by(plan: Plan) -> str:
+    if not plan.replicas:
+        return "one `streamlit run app.py`"
+    return (
+        f"{plan.replicas} `streamlit run app.py` replicas behind nginx (`deploy/serve.py`; a visitor"
+        " stays on one replica by a route cookie; server RSS and CPU below are the replicas' sums)"
+    )
+
+
 def quarter_points(samples: Sequence[float]) -> list[float]:
     """The samples at the start, quarters and end of a run."""
     if not samples:
@@ -828,7 +858,7 @@ def run_load(
     phases = []
     for count in dict.fromkeys((1, clients)):
         log(f"{count} analyst(s) for {plan.seconds:g} s on {articles:,} articles")
-        phases.append(run_phase(store, count, plan, scratch / "logs"))
+        phases.append(run_phase(store, count, plan, scratch / "logs", plan.replicas))
         log("  " + " | ".join(phase_row(phases[-1])))
     return Report(articles, distinct_articles(store), plan, started, load_start, load_average(), phases)
 
@@ -840,10 +870,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120.0, help="length of each phase")
     parser.add_argument("--think", type=float, default=THINK_S, help="mean pause between steps, s")
     parser.add_argument("--rounds", type=int, default=None, help="stop each analyst after this many rounds")
+    parser.add_argument("--replicas", type=int, default=0, help="app processes behind nginx (0: one, direct)")
     parser.add_argument("--scratch", type=Path, default=SCRATCH, help="where stores and logs go")
     parser.add_argument("--out", type=Path, default=LOAD_PATH, help="the report to write")
     args = parser.parse_args(argv)
-    plan = Plan(args.seconds, args.think, rounds=args.rounds)
+    plan = Plan(args.seconds, args.think, rounds=args.rounds, replicas=args.replicas)
     report = run_load(args.articles, args.clients, plan, args.scratch)
     text = render(report)
     print(text)

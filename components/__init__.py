@@ -1,0 +1,1 @@
+"""Streamlit only: each module renders one thing, takes data and a key, returns the choice."""

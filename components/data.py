@@ -16,6 +16,8 @@ from storage.query import Article, Filters, Store, Summary, Timeline
 
 # Cached answers kept per question type; a view change is a cache miss, a revisit is a hit.
 CACHE_ENTRIES = 512
+# Countries counted for the map: every country the gazetteer can tag.
+MAP_COUNTRIES = 1_000
 T = TypeVar("T")
 
 
@@ -51,6 +53,12 @@ def facets(store: Store, version: str, filters: Filters) -> dict[str, pd.DataFra
 
 
 @at_boundary
+def country_counts(store: Store, version: str, filters: Filters) -> pd.DataFrame:
+    """Articles per country under the filters (value, count), for the map."""
+    return _country_counts(store, version, view_key(filters), filters)
+
+
+@at_boundary
 def timeline(
     store: Store, version: str, filters: Filters, granularity: str, measure: str, split: str, share: bool
 ) -> Timeline:
@@ -71,6 +79,11 @@ def _summary(_store: Store, version: str, key: str, _filters: Filters) -> Summar
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _facets(_store: Store, version: str, key: str, _filters: Filters) -> dict[str, pd.DataFrame]:
     return _store.facets(_filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _country_counts(_store: Store, version: str, key: str, _filters: Filters) -> pd.DataFrame:
+    return _store.facets(_filters, limit=MAP_COUNTRIES)["country"]
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

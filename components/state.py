@@ -25,6 +25,7 @@ MAX_VALUES = 50
 MAX_PAGE = 100_000
 
 WEAK_MODES = ("apart", "include", "exclude")
+CHARTS = ("timeline", "map")  # what the chart area shows
 # ASCII only, whole value: str.isdigit() and \d accept '²' and '①', which int() then refuses,
 # and '$' would let a trailing newline through.
 _PAGE_NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)
@@ -46,6 +47,7 @@ class View:
     page: int = 0
     article: str | None = None
     corpus: str | None = None  # the store version the link was made on
+    chart: str = "timeline"  # the timeline, or the map of coverage by country
 
 
 Known = Callable[[str, str], bool]
@@ -79,6 +81,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
         page=_page(one("page"), notices),
         article=_article(one("article"), notices),
         corpus=_token(one("v")),
+        chart=_choice(one("chart"), CHARTS, "chart", notices, "timeline"),
     )
     unknown = sorted(set(params) - KNOWN_PARAMS)
     if unknown:
@@ -89,7 +92,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
 
 KNOWN_PARAMS = {
     "q", "from", "to", "mode", "primary", "gran", "split", "measure", "scale", "weak", "sort",
-    "page", "article", "v", *(k.param for k in KINDS),
+    "page", "article", "v", "chart", *(k.param for k in KINDS),
 }  # fmt: skip
 
 
@@ -195,6 +198,7 @@ def to_params(view: View) -> dict[str, list[str]]:
     _put(params, "page", str(view.page + 1) if view.page else "")
     _put(params, "article", view.article or "")
     _put(params, "v", view.corpus or "")
+    _put(params, "chart", "" if view.chart == "timeline" else view.chart)
     return params
 
 
@@ -221,6 +225,7 @@ def write_url(view: View) -> None:
 SEARCH, DATE_FROM, DATE_TO = "q", "date_from", "date_to"
 MODE, PRIMARY = "country_mode", "primary_only"
 GRAN, SPLIT, MEASURE, SCALE, WEAK, SORT = "gran", "split", "measure", "scale", "weak", "sort"
+CHART, MAP = "chart", "map"  # the chart chooser, and the map's plotly selection
 PAGE, ARTICLE, LOADED, NOTICES = "page", "article", "_view_loaded", "_notices"
 LAST_FILTERS = "_last_filters"
 LINK_CORPUS = "_link_corpus"  # the store version a shared link was made on
@@ -265,6 +270,7 @@ def load_once(known: Known) -> None:
         SORT: view.sort,
         PAGE: view.page,
         ARTICLE: view.article,
+        CHART: view.chart,
         LINK_CORPUS: view.corpus,
         NOTICES: notices,
     }
@@ -300,6 +306,7 @@ def current_view(corpus: str) -> View:
         page=int(s.get(PAGE) or 0),
         article=s.get(ARTICLE),
         corpus=corpus,
+        chart=s.get(CHART) or "timeline",
     )
 
 
@@ -322,6 +329,11 @@ def add_filter(kind: str, value: str) -> None:
     chosen = list(st.session_state.get(key) or [])
     if value not in chosen:
         st.session_state[key] = [*chosen, value]
+
+
+def set_country(code: str) -> None:
+    """Callback: a country clicked on the map becomes the country filter."""
+    st.session_state[FACET_KEYS["country"]] = [code]
 
 
 def set_dates(start: date, end: date) -> None:

@@ -50,6 +50,17 @@ WEAK_LABELS = {
 Label = Callable[[str], str]
 
 
+CHART_LABELS = {"timeline": "Timeline", "map": "Map"}
+
+
+def chart_choice(key: str) -> str:
+    """What the chart area shows: the timeline, or the map of coverage by country."""
+    chosen = st.segmented_control(
+        "Show", list(CHART_LABELS), key=key, format_func=CHART_LABELS.get, label_visibility="collapsed"
+    )
+    return chosen or "timeline"
+
+
 def timeline_controls() -> str:
     """Granularity, measure, split, scale and weak-date handling; returns the granularity."""
     row = st.columns([3, 3, 3, 2, 3])

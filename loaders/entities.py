@@ -62,7 +62,6 @@ _ROLE_PREFIX = r"\b(?:" + "|".join(re.escape(t) for t in ROLE_TITLES) + r") "
 _ROLE_PREFIX_AT_START = "^" + _ROLE_PREFIX.removeprefix(r"\b")
 ROLE_NAME_PATTERN = _ROLE_PREFIX + _NAME_TOKEN + rf"(?: {_NAME_PARTICLE}?{_NAME_TOKEN}){{0,3}}"
 
-SECTIONS = {"title": TITLE_WEIGHT, "lead": LEAD_WEIGHT, "body": BODY_WEIGHT}
 _LEAD_RE = r"^\s*[^\n]*(?:\n\s*[^\n]*)?"
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
 _SPACES = [" "] * len(SEPARATORS)

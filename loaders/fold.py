@@ -373,8 +373,6 @@ def _column_kinds_sql() -> str:
 def _copies_arrow(copies: pd.DataFrame) -> pa.Table:
     if copies.empty:  # pandas gives empty columns no type; arrow cannot cast those to lists
         return COPY_SCHEMA.empty_table()
-    if "word_count" not in copies.columns:  # copies made before word counts travelled with them
-        copies = copies.assign(word_count=dedup.text_keys(copies["title"], copies["body"])[1])
     frame = copies.loc[:, COPY_SCHEMA.names]
     table = pa.Table.from_pandas(frame, preserve_index=False)
     return table.cast(COPY_SCHEMA) if table.schema != COPY_SCHEMA else table

@@ -1,8 +1,11 @@
-"""The editable gazetteer tables (loaders/gazetteer/*.csv), read one way for every user."""
+"""The editable gazetteer tables (loaders/gazetteer/*.csv), read one way for every user, and the
+country shapes the map draws (country_shapes.geojson, written by tools/country_shapes.py)."""
 
 from __future__ import annotations
 
 import csv
+import json
+from functools import lru_cache
 from pathlib import Path
 
 GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
@@ -19,3 +22,10 @@ def read_table(path: Path) -> list[dict[str, str]]:
 def split_aliases(text: str) -> list[str]:
     """An aliases cell ("UN|United Nations") as its phrases."""
     return [a.strip() for a in (text or "").split("|") if a.strip()]
+
+
+@lru_cache(maxsize=1)
+def country_shapes() -> dict:
+    """Country outlines as a GeoJSON FeatureCollection, each feature's id its ISO alpha-3 code.
+    Shipped with the project (Natural Earth, public domain): the map never fetches geometry."""
+    return json.loads((GAZETTEER_DIR / "country_shapes.geojson").read_text(encoding="utf-8"))

@@ -118,6 +118,12 @@ class Problem:
         return f"{shown}: {self.reason}"
 
 
+def one_line(value: object) -> str:
+    """An exception or message on one line, for a Problem's reason."""
+    text = " ".join(str(value).split())
+    return text or (type(value).__name__ if isinstance(value, BaseException) else "unknown error")
+
+
 def empty_articles() -> pd.DataFrame:
     """An article table with no rows and the right dtypes."""
     return enforce(pd.DataFrame({name: [] for name in COLUMNS}))

@@ -3,7 +3,7 @@
 Ingest is a map over files (read -> dated, identified copies; independent per file) followed by
 one reduce (build_corpus: drop repeated copies, tag each text, fold near-duplicates). The map runs
 on any number of Dask workers; the reduce runs where the client runs. The result is written as
-the same month-partitioned Parquet dataset `python -m loaders export-parquet` writes.
+the same month-partitioned Parquet dataset `python -m storage export-parquet` writes.
 
 Tagging stays in the reduce: build_corpus tags every text it folds and does not take tags it is
 handed, so tags made on the workers would be thrown away (see the README's section on Dask).

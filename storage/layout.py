@@ -78,9 +78,9 @@ def point_to(store: Path, name: str) -> None:
     os.replace(temporary, store / "CURRENT")
 
 
-def remove_crashed_builds(store: Path, pattern: str = ".building-*") -> None:
+def remove_crashed_builds(store: Path) -> None:
     """Folders a killed or failed build left behind (the caller holds the writer lock)."""
-    for leftover in store.glob(pattern):
+    for leftover in store.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -107,7 +107,7 @@ class Store:
         """Open the live generation of the store at path, or the given one (an older, good one)."""
         generation = generation or current_generation(path)
         if generation is None:
-            raise StoreError(f"no store at {path}: run `python -m loaders ingest FILES --store {path}`")
+            raise StoreError(f"no store at {path}: run `python -m storage ingest FILES --store {path}`")
         self.path = path
         self.generation = generation
         self._con = duckdb.connect(str(generation / DATABASE), read_only=True)

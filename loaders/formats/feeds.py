@@ -11,7 +11,7 @@ from typing import Any
 import feedparser
 
 from loaders.formats.tabular import first_sentence, repair_mojibake
-from loaders.schema import Problem, RawArticle
+from loaders.schema import Problem, RawArticle, one_line
 
 # Entity declarations enable "billion laughs" expansion bombs; news feeds never need them.
 # Up to three NULs between letters: the same declaration spelled in UTF-16 or UTF-32.
@@ -40,7 +40,7 @@ def read_feed(data: bytes, origin: str) -> tuple[list[RawArticle], list[Problem]
     try:
         parsed = feedparser.parse(data)  # bytes, never str: a str is taken as a URL or file name
     except Exception as exc:  # feedparser lets some errors out (a NUL in the encoding name)
-        return [], [Problem(origin, f"feed does not parse: {_one_line(exc)}")]
+        return [], [Problem(origin, f"feed does not parse: {one_line(exc)}")]
     source = html_to_text(parsed.feed.get("title") or "") or Path(origin).name
     articles = [_entry_article(e, source, f"{origin}:entry {n}") for n, e in enumerate(parsed.entries, 1)]
     kept = [a for a in articles if a is not None]
@@ -83,7 +83,7 @@ def _non_ascii_codecs(head: bytes) -> list[str]:
 def _no_entries_reason(parsed: Any) -> str:
     """Why a feed gave no entries: a parse error, or a valid feed that is empty."""
     if parsed.bozo:
-        return f"feed does not parse: {_one_line(parsed.get('bozo_exception'))}"
+        return f"feed does not parse: {one_line(parsed.get('bozo_exception'))}"
     return "feed has no entries"
 
 
@@ -150,8 +150,3 @@ class _TextCollector(HTMLParser):
         """Paragraphs with whitespace collapsed, joined by blank lines."""
         joined = (" ".join("".join(parts).split()) for parts in self._paragraphs)
         return "\n\n".join(p for p in joined if p)
-
-
-def _one_line(value: object) -> str:
-    """An exception or message on one line."""
-    return " ".join(str(value).split()) or "unknown error"

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from loaders.schema import Problem, RawArticle
+from loaders.schema import Problem, RawArticle, one_line
 
 FIELDS = ("title", "body", "published", "url", "source", "captions")
 # Candidate columns per field, most wanted first. "title" beats "title_from_page": both are
@@ -118,7 +118,7 @@ def read_table_data(
     except TableError as exc:
         return [], [Problem(origin, str(exc))]
     except Exception as exc:  # a damaged file must not stop a batch of thousands
-        return [], [Problem(origin, f"unexpected error: {type(exc).__name__}: {_one_line(exc)}")]
+        return [], [Problem(origin, f"unexpected error: {type(exc).__name__}: {one_line(exc)}")]
     return articles, [Problem(origin, reason) for reason in [*_capped(reasons), *more]]
 
 
@@ -366,7 +366,7 @@ def _read_delimited(text: str, sep: str) -> tuple[pd.DataFrame, list[str]]:
                 index_col=False,
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-            raise TableError(f"table does not parse: {_one_line(exc)}") from exc
+            raise TableError(f"table does not parse: {one_line(exc)}") from exc
     messages = "\n".join(str(w.message) for w in caught if w.category is pd.errors.ParserWarning)
     reasons = [f"line {n}: {why}" for n, why in _BAD_LINE.findall(messages)]
     if _EXTRA_FIELDS in messages:
@@ -477,7 +477,7 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
     try:
         return pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise TableError(f"parquet does not read: {_one_line(exc)}") from exc
+        raise TableError(f"parquet does not read: {one_line(exc)}") from exc
 
 
 # --- rows into articles ---------------------------------------------------------------------
@@ -727,11 +727,6 @@ def first_sentence(text: str) -> str:
 def _plural(count: int, noun: str) -> str:
     """ "1 row", "12 rows"."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _one_line(exc: BaseException) -> str:
-    """An exception's message on one line."""
-    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _capped(reasons: list[str]) -> list[str]:

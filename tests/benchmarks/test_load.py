@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,16 @@ ARTICLES, CLIENTS = 300, 3
 PLAN = load.Plan(seconds=300.0, think_s=0.2, ramp_s=1.0, rounds=1)
 
 
-@pytest.fixture(scope="module")
-def phase(tmp_path_factory: pytest.TempPathFactory) -> load.Phase:
+# 0: one server alone; 2: two replicas behind nginx (deploy/serve.py), as a team deploys it.
+@pytest.fixture(scope="module", params=[0, 2], ids=["one-server", "two-replicas-behind-nginx"])
+def phase(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> load.Phase:
+    if request.param and not Path("/usr/sbin/nginx").exists():
+        if os.environ.get("CI"):
+            pytest.fail("nginx is not installed: CI must run the team deployment")
+        pytest.skip("nginx is not installed (apt-get install -y nginx-light)")
     scratch = tmp_path_factory.mktemp("load")
     store = load.store_for(ARTICLES, scratch, log=lambda _: None)
-    return load.run_phase(store, CLIENTS, PLAN, scratch / "logs")
+    return load.run_phase(store, CLIENTS, PLAN, scratch / "logs", replicas=request.param)
 
 
 def test_no_errors_and_every_page_as_expected(phase: load.Phase) -> None:

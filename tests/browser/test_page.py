@@ -199,3 +199,39 @@ def test_screenshot_of_an_open_article(page: Page, server: Server, tmp_path: Pat
     SCREENSHOT.write_bytes(shot)
     assert SCREENSHOT.stat().st_size > 10_000
     no_server_errors(server)
+
+
+def test_the_map_draws_offline_and_a_click_sets_the_country(browser: Browser, server: Server) -> None:
+    """Every request that leaves 127.0.0.1 is refused: the map must need none of them."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    outside: list[str] = []
+
+    def local_only(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(server.url):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", local_only)
+    try:
+        open_app(page, f"{server.url}/?chart=map")
+        chart = page.locator("[data-testid='stPlotlyChart']")
+        expect(chart.locator("canvas").first).to_be_visible()
+        # Where Egypt's middle is on the screen, from the map itself.
+        spot = chart.evaluate(
+            "el => { const gd = el.querySelector('.js-plotly-plot');"
+            " const map = gd._fullLayout.map._subplot.map; const r = map.getContainer().getBoundingClientRect();"
+            " const p = map.project([30.0, 26.5]); return {x: r.left + p.x, y: r.top + p.y}; }"
+        )
+        page.mouse.move(spot["x"], spot["y"])
+        page.wait_for_timeout(500)
+        page.mouse.click(spot["x"], spot["y"])
+        settle(page)
+        expect(page).to_have_url(re.compile(r"[?&]country=EGY"))
+        expect(metric(page)).to_have_text("1")
+        assert outside == [], outside
+    finally:
+        context.close()

@@ -1,0 +1,1 @@
+"""Serving a team: several app replicas behind a reverse proxy (deploy/serve.py)."""
