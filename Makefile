@@ -15,7 +15,7 @@ install-dev: $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 
 run: install
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run gated_app.py
 
 test: install-dev
 	$(BIN)/ruff check .

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import data, filters, results, serving, share, state
@@ -19,7 +21,9 @@ from storage.layout import StoreError
 from storage.query import Store
 from storage.search import parse_search
 
-st.set_page_config(page_title="Diplomacy coverage", page_icon="🌍", layout="wide")
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+# The favicon is a file of the app: a ":material/..." icon is fetched from a font CDN.
+st.set_page_config(page_title="Diplomacy coverage", page_icon=str(FAVICON), layout="wide")
 if not signed_in():
     st.stop()
 
@@ -31,13 +35,15 @@ except StoreError as error:  # a store address that cannot be reached and was ne
 serving.ensure_store(path)
 served = serving.served_store(path)
 try:
-    store = serving.open_store(str(served), serving.generation(served))
+    store, unreadable = serving.open_served(served)  # the newest generation that opens
 except StoreError as error:
     serving.no_store(error)
     st.caption("Add files with `python -m storage ingest FILES`, or upload them here.")
     upload_panel(path)
     st.stop()
 version = store.version
+if unreadable:
+    serving.older_copy_notice(unreadable)
 
 state.load_once(store.known)
 heading(store)
@@ -52,6 +58,9 @@ def reading_area(store: Store, articles: int) -> None:
     if state.filters_moved():
         st.rerun()  # a tag chip added a filter: counts, facets and chart must follow
     view = state.current_view(store.version)
+    if (page := state.clamp_page(view.page, results.page_count(articles))) != view.page:
+        results.past_the_end(view.page, page)  # a link to page 900 of 3 opens page 3, and says so
+        view = state.current_view(store.version)
     state.write_url(view)
     if articles:
         left, right = st.columns([2, 3], gap="large")

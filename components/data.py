@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from components import serving
+from storage.layout import StoreError
 from storage.query import Article, CoreSpan, Filters, Store, Summary, Timeline
 
 # Cached answers kept per question type; a view change is a cache miss, a revisit is a hit.
 CACHE_ENTRIES = 512
 # Countries counted for the map: every country the gazetteer can tag.
 MAP_COUNTRIES = 1_000
+T = TypeVar("T")
+
+
+def at_boundary(question: Callable[..., T]) -> Callable[..., T]:
+    """A question whose store fails mid-run (a damaged file): that generation is refused and the
+    page reruns on the last good one (serving.open_served) instead of showing an app error."""
+
+    @functools.wraps(question)
+    def asked(store: Store, *args: object, **kwargs: object) -> T:
+        try:
+            return question(store, *args, **kwargs)
+        except StoreError as error:
+            serving.refuse(store, error)
+            st.rerun()
+
+    return asked
 
 
 def view_key(filters: Filters) -> str:
@@ -21,29 +42,35 @@ def view_key(filters: Filters) -> str:
     return repr(filters)
 
 
+@at_boundary
 def summary(store: Store, version: str, filters: Filters) -> Summary:
     return _summary(store, version, view_key(filters), filters)
 
 
+@at_boundary
 def facets(store: Store, version: str, filters: Filters) -> dict[str, pd.DataFrame]:
     return _facets(store, version, view_key(filters), filters)
 
 
+@at_boundary
 def country_counts(store: Store, version: str, filters: Filters) -> pd.DataFrame:
     """Articles per country under the filters (value, count), for the map."""
     return _country_counts(store, version, view_key(filters), filters)
 
 
+@at_boundary
 def core_span(store: Store, version: str, filters: Filters) -> CoreSpan:
     return _core_span(store, version, view_key(filters), filters)
 
 
+@at_boundary
 def timeline(
     store: Store, version: str, filters: Filters, granularity: str, measure: str, split: str, share: bool
 ) -> Timeline:
     return _timeline(store, version, view_key(filters), filters, granularity, measure, split, share)
 
 
+@at_boundary
 def results(store: Store, version: str, filters: Filters, sort: str, page: int, size: int) -> pd.DataFrame:
     return _results(store, version, view_key(filters), filters, sort, page, size)
 
@@ -90,16 +117,19 @@ def _results(
     return _store.results(_filters, sort, page, size)
 
 
+@at_boundary
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def article(_store: Store, version: str, article_id: str) -> Article | None:
     return _store.article(article_id)
 
 
+@at_boundary
 @st.cache_data(show_spinner=False, max_entries=8)
 def date_span(_store: Store, version: str) -> tuple[date | None, date | None]:
     return _store.date_span()
 
 
+@at_boundary
 @st.cache_data(show_spinner=False, max_entries=64)
 def facet_values(_store: Store, version: str, kind: str) -> list[str]:
     return _store.facet_values(kind)["value"].tolist()

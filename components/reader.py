@@ -7,8 +7,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.bounded import portion, short_title
 from components.links import original_link
-from components.text import escape_markdown, highlight, paragraphs
+from components.redact import no_server_paths
+from components.text import escape_markdown, highlight
 from loaders.labels import phrases_for
 from loaders.schema import EVIDENCE_SEPARATOR, KINDS
 from storage.query import Article
@@ -42,17 +44,33 @@ def reader(
     row = article.row
     search_terms = parse_search(search).highlight_terms
     entity_terms = tagged_phrases(row, article.mentions)
-    st.subheader(escape_markdown(row.get("title")) or "(untitled)", anchor=False)
+    st.subheader(escape_markdown(short_title(row.get("title"))) or "(untitled)", anchor=False)
     st.caption(escape_markdown(_byline(row)))
     original_link(row.get("url"), f"{key}-original")
     _tags(row, key, on_tag, label)
     why_tagged(article.mentions, label)
     for caption in row.get("captions") or []:
         st.caption(":material/photo_camera: " + escape_markdown(caption))
-    for paragraph in paragraphs(str(row.get("body") or "")):
-        st.markdown(highlight(paragraph, search_terms, entity_terms))
+    _body(str(row.get("body") or ""), f"{key}-more-{row.get('article_id')}", search_terms, entity_terms)
     _copies(article.copies, row)
     _related(article.related, key, on_open)
+
+
+def _body(body: str, key: str, search_terms: list[str], entity_terms: list[str]) -> None:
+    """The body a budget at a time (components.bounded), with a button that draws the next one."""
+    steps = int(st.session_state.get(key) or 1)
+    shown = portion(body, steps)
+    for paragraph in shown.paragraphs:
+        st.markdown(highlight(paragraph, search_terms, entity_terms))
+    if shown.more:
+        st.caption(f"Showing {shown.shown_chars:,} of {shown.total_chars:,} characters.")
+        st.button(
+            "Show more", key=f"{key}-button", on_click=_more, args=(key, steps), icon=":material/expand_more:"
+        )
+
+
+def _more(key: str, steps: int) -> None:
+    st.session_state[key] = steps + 1
 
 
 def tagged_phrases(row: dict[str, object], mentions: pd.DataFrame | None = None) -> list[str]:
@@ -137,8 +155,8 @@ def _copies(copies: pd.DataFrame, row: dict[str, object]) -> None:
         for copy in copies.itertuples(index=False):
             day = "undated" if pd.isna(copy.published) else pd.Timestamp(copy.published).date().isoformat()
             st.markdown(
-                f"- {escape_markdown(copy.title)} · {day} · {escape_markdown(copy.source)}"
-                f" · {escape_markdown(copy.origin)}"
+                f"- {escape_markdown(short_title(copy.title))} · {day} · {escape_markdown(copy.source)}"
+                f" · {escape_markdown(no_server_paths(copy.origin))}"
             )
         if others.empty:
             st.caption("The copies carry the same text as this one.")
@@ -151,7 +169,7 @@ def _related(related: pd.DataFrame, key: str, on_open: Callable[[str], None]) ->
     for item in related.itertuples(index=False):
         day = "undated" if pd.isna(item.published) else pd.Timestamp(item.published).date().isoformat()
         st.button(
-            f"{escape_markdown(item.title)} · {day}",
+            f"{escape_markdown(short_title(item.title))} · {day}",
             key=f"{key}-related-{item.article_id}",
             on_click=on_open,
             args=(item.article_id,),

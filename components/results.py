@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.bounded import short_title
 from components.text import escape_markdown, highlight
 
 PAGE_SIZE = 20
@@ -33,17 +34,17 @@ def result_list(
             is_open = row.article_id == open_article
             with st.container(gap=None):
                 st.button(
-                    escape_markdown(row.title) or "(untitled)",
+                    escape_markdown(short_title(row.title)) or "(untitled)",
                     key=f"{key}-{row.article_id}",
                     on_click=on_open,
                     args=(row.article_id,),
                     type="primary" if is_open else "tertiary",
                     icon=":material/article:",
                 )  # titles wrap: cut at one line they lost their second half
-                st.caption(escape_markdown(_details(row, country_label)))
+                st.caption(escape_markdown(short_title(_details(row, country_label))))
                 text = str(getattr(row, "snippet", "") or "")
                 if text:
-                    st.caption(highlight(text, search_terms))
+                    st.caption(highlight(short_title(text), search_terms))
 
 
 def _details(row: object, country_label: Callable[[str], str]) -> str:
@@ -59,9 +60,22 @@ def _details(row: object, country_label: Callable[[str], str]) -> str:
     return " · ".join(parts)
 
 
+def page_count(total: int) -> int:
+    """Result pages for this many articles (one, even when empty)."""
+    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def past_the_end(asked: int, shown: int) -> None:
+    """Say that the page asked for is past the end of the results (pages counted from 0)."""
+    st.info(
+        f"Page {asked + 1:,} is past the end of the results: showing the last page, {shown + 1:,}.",
+        icon=":material/last_page:",
+    )
+
+
 def pager(total: int, page: int, key: str, on_page: Callable[[int], None]) -> None:
     """Page buttons (arrows and numbers, no text label to cut off) and the position in the results."""
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    pages = page_count(total)
     page = min(page, pages - 1)
     first = page * PAGE_SIZE + 1 if total else 0
     st.caption(

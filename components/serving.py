@@ -9,9 +9,10 @@ from pathlib import Path
 import streamlit as st
 
 from components import state
+from components.redact import no_server_paths
 from components.text import escape_markdown
 from storage import remote
-from storage.layout import DEFAULT_STORE, STORE_ENV, current_generation, default_store
+from storage.layout import DEFAULT_STORE, STORE_ENV, StoreError, current_generation, default_store
 from storage.query import Store
 
 # Deployment switch: uploads join the shared store for everyone (off: they stay in the session).
@@ -31,7 +32,15 @@ def store_path() -> Path:
             location = None
     if not location:
         return default_store()
-    return remote.mirror(str(location)) if remote.is_url(str(location)) else Path(location)
+    if not remote.is_url(str(location)):
+        return Path(location)
+    local = remote.mirror(str(location))  # never waits on the network once a copy exists
+    if problem := remote.notice(str(location)):
+        st.warning(
+            f"Showing the last good copy of the corpus: {escape_markdown(no_server_paths(problem))}.",
+            icon=":material/cloud_off:",
+        )
+    return local
 
 
 def ensure_store(path: Path) -> None:
@@ -60,7 +69,50 @@ def generation(path: Path) -> str:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def open_store(path: str, generation_name: str) -> Store:
     """One read-only handle per store generation, shared by every session."""
-    return Store(Path(path))
+    return Store(Path(path), Path(path) / generation_name)
+
+
+# Generations this process found unreadable, with the reason: never opened again (an older one
+# serves); a generation never changes once written, so it cannot heal.
+_broken: dict[str, str] = {}
+
+
+def open_served(path: Path) -> tuple[Store, str | None]:
+    """The newest readable generation of the store, and why the live one is not served (if not)."""
+    live = current_generation(path)
+    older = sorted((g for g in path.glob("gen-*") if g != live), key=_built, reverse=True)
+    for candidate in [g for g in (live, *older) if g is not None]:
+        if str(candidate) in _broken:
+            continue
+        try:
+            store = open_store(str(path), candidate.name)
+        except StoreError as error:
+            _broken[str(candidate)] = str(error)
+            continue
+        return store, (None if candidate == live else _broken.get(str(live)))
+    raise StoreError(_broken.get(str(live), f"no readable store at {path}"))
+
+
+def _built(generation: Path) -> float:
+    try:
+        return generation.stat().st_mtime
+    except OSError:  # pruned meanwhile
+        return 0.0
+
+
+def refuse(store: Store, error: StoreError) -> None:
+    """A generation that failed a question: the next run serves an older one."""
+    if store.generation is not None:
+        _broken[str(store.generation)] = str(error)
+
+
+def older_copy_notice(reason: str) -> None:
+    """Say that the page shows the last good generation, and why the newest is not shown."""
+    st.warning(
+        f"The newest version of the corpus cannot be read ({escape_markdown(no_server_paths(reason))});"
+        " showing the last good version until it is fixed.",
+        icon=":material/history:",
+    )
 
 
 def shared_ingest() -> bool:
@@ -71,4 +123,6 @@ def shared_ingest() -> bool:
 def no_store(error: Exception) -> None:
     """The empty state when there is no store to serve."""
     st.title("Diplomacy coverage", anchor=False)
-    st.info(f"There is no corpus to show yet. {escape_markdown(error)}", icon=":material/inbox:")
+    st.info(
+        f"There is no corpus to show yet. {escape_markdown(no_server_paths(error))}", icon=":material/inbox:"
+    )

@@ -26,7 +26,11 @@ MAX_PAGE = 100_000
 
 WEAK_MODES = ("apart", "include", "exclude")
 CHARTS = ("timeline", "map")  # what the chart area shows
-_ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
+# ASCII only, whole value: str.isdigit() and \d accept '²' and '①', which int() then refuses,
+# and '$' would let a trailing newline through.
+_PAGE_NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)
+_ARTICLE_ID = re.compile(r"[0-9a-f]{16}", re.ASCII)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,8 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
     )
     unknown = sorted(set(params) - KNOWN_PARAMS)
     if unknown:
-        notices.append("ignored unknown parameters: " + ", ".join(_shown(k) for k in unknown[:5]))
+        listed = ", ".join(_shown(k) for k in unknown[:5])
+        notices.append(f"ignored {len(unknown)} unknown parameter(s): {listed}")
     return view, notices
 
 
@@ -114,7 +119,10 @@ def _facet_values(
     params: Mapping[str, Sequence[str]], name: str, kind: str, known: Known, notices: list[str]
 ) -> tuple[str, ...]:
     values = [v for v in params.get(name, ()) if v]
-    kept = [v for v in values[:MAX_VALUES] if len(v) <= MAX_PARAM_CHARS and known(kind, v)]
+    if len(values) > MAX_VALUES:
+        notices.append(f"'{name}' was given {len(values)} values: kept the first {MAX_VALUES}")
+        values = values[:MAX_VALUES]
+    kept = [v for v in values if len(v) <= MAX_PARAM_CHARS and known(kind, v)]
     dropped = [v for v in values if v not in kept]
     if dropped:
         listed = ", ".join(_shown(v) for v in dropped[:5])
@@ -126,6 +134,8 @@ def _date(value: str, name: str, notices: list[str]) -> date | None:
     if not value:
         return None
     try:
+        if not _ISO_DAY.fullmatch(value):  # fromisoformat also takes 20240101 and 2024-W01-1
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         notices.append(f"ignored '{name}': {_shown(value)} is not a date like 2024-11-25")
@@ -148,7 +158,7 @@ def _flag(value: str, name: str, notices: list[str]) -> bool:
 def _page(value: str, notices: list[str]) -> int:
     if not value:
         return 0
-    if value.isdigit() and int(value) <= MAX_PAGE:
+    if _PAGE_NUMBER.fullmatch(value) and int(value) <= MAX_PAGE:
         return max(int(value) - 1, 0)  # pages are counted from 1 in the URL
     notices.append(f"ignored 'page': {_shown(value)} is not a page number")
     return 0
@@ -157,14 +167,14 @@ def _page(value: str, notices: list[str]) -> int:
 def _article(value: str, notices: list[str]) -> str | None:
     if not value:
         return None
-    if _ARTICLE_ID.match(value):
+    if _ARTICLE_ID.fullmatch(value):
         return value
     notices.append(f"ignored 'article': {_shown(value)} is not an article id")
     return None
 
 
 def _token(value: str) -> str | None:
-    return value if re.fullmatch(r"[0-9a-f]{1,32}", value or "") else None
+    return value if re.fullmatch(r"[0-9a-f]{1,32}", value or "", re.ASCII) else None
 
 
 def to_params(view: View) -> dict[str, list[str]]:
@@ -334,6 +344,14 @@ def set_dates(start: date, end: date) -> None:
 def open_article(article_id: str) -> None:
     """Callback: show this article in the reader."""
     st.session_state[ARTICLE] = article_id
+
+
+def clamp_page(page: int, pages: int) -> int:
+    """A page past the end of the results becomes the last page (kept in the widgets' state)."""
+    last = max(pages - 1, 0)
+    if page > last:
+        st.session_state[PAGE] = last
+    return min(page, last)
 
 
 def set_page(page: int) -> None:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from components.plain import plain
+
 # Background colours of the two kinds of highlight (Streamlit Markdown directive names).
 SEARCH_COLOUR = "orange-background"
 ENTITY_COLOUR = "blue-background"
@@ -22,7 +24,7 @@ _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 def escape_markdown(text: object) -> str:
     """Text shown exactly as written when rendered as Markdown; newlines become spaces."""
-    flat = " ".join(str(text if text is not None else "").split())
+    flat = " ".join(plain(str(text if text is not None else "")).split())
     return _PUNCTUATION.sub(r"\\\1", flat)
 
 
@@ -40,7 +42,7 @@ def highlight(paragraph: str, search_terms: Iterable[str] = (), entity_terms: It
 
 def escape_markdown_keep_spaces(text: str) -> str:
     """Like escape_markdown, but keeps leading and trailing spaces of a fragment."""
-    collapsed = re.sub(r"\s+", " ", text)
+    collapsed = re.sub(r"\s+", " ", plain(text))
     return _PUNCTUATION.sub(r"\\\1", collapsed)
 
 

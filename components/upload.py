@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from components import state
+from components.redact import no_server_paths
 from components.serving import shared_ingest
 from components.text import escape_markdown
 
@@ -30,7 +31,7 @@ def upload_panel(path: Path) -> None:
         if files and st.button("Ingest files", key=state.INGEST, type="primary"):
             _ingest(files, path)
         for line in state.ingest_report():
-            st.caption(escape_markdown(line))
+            st.caption(escape_markdown(no_server_paths(line)))
 
 
 def _ingest(files: list, path: Path) -> None:

@@ -71,7 +71,7 @@ def healthy(url: str) -> bool:
 
 def _replica(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", "gated_app.py",  # uploads and metrics behind sign-in
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.schema import KINDS, as_list, kind_row, tag_columns
+from storage.guard import guard
 from storage.layout import DATABASE, FULLTEXT, StoreError, check_schema, current_generation
 from storage.search import SearchQuery, parse_search, snippet
 
@@ -140,11 +141,13 @@ class Article:
 class Store:
     """A built store opened read-only, shared by every session of the app."""
 
-    def __init__(self, path: Path) -> None:
-        generation = current_generation(path)
+    def __init__(self, path: Path, generation: Path | None = None) -> None:
+        """Open the live generation of the store at path, or the given one (an older, good one)."""
+        generation = generation or current_generation(path)
         if generation is None:
             raise StoreError(f"no store at {path}: run `python -m storage ingest FILES --store {path}`")
         self.path = path
+        self.generation = generation
         self._con = duckdb.connect(str(generation / DATABASE), read_only=True)
         check_schema(self._con)
         self._fulltext = generation / FULLTEXT
@@ -595,5 +598,8 @@ def _as_date(value: object) -> date | None:
         return None
     return pd.Timestamp(value).date()
 
+
+# Every error of DuckDB, SQLite or the files is a StoreError past this point (storage.guard).
+guard(Store, ("date_span", "summary", "facets", "timeline", "results", "article", "export", "core_span"))
 
 __all__ = ["FACET_KINDS", "Article", "CoreSpan", "Filters", "Store", "Summary", "Timeline"]

@@ -50,7 +50,7 @@ def test_params_to_view(params: dict[str, list[str]], expected: View) -> None:
         ({"article": ["<script>"]}, "not an article id"),
         ({"q": ["x" * 1000]}, "longer than"),
         ({"q": ["a", "b"]}, "given 2 times"),
-        ({"__proto__": ["1"]}, "unknown parameters"),
+        ({"__proto__": ["1"]}, "unknown parameter"),
     ],
 )
 def test_junk_params_become_notices(params: dict[str, list[str]], notice: str) -> None:
@@ -77,3 +77,33 @@ def test_any_params_parse_without_raising(params: dict[str, list[str]]) -> None:
     view, _ = parse_params(params, known)
     assert isinstance(view, View)
     assert all(v in {"LBN", "ISR"} for v in view.filters.countries)
+
+
+@pytest.mark.parametrize("page", ["²", "①", "٣", "３", "1\n", " 2", "+3", "0x10", "1_000"])
+def test_page_numbers_are_ascii_digits_only(page: str) -> None:
+    view, notices = parse_params({"page": [page]}, known)
+    assert view.page == 0
+    assert any("not a page number" in n for n in notices), notices
+
+
+@pytest.mark.parametrize("day", ["20240101", "2024-W01-1", "２０２４-01-01", "2024-01-0١"])
+def test_dates_are_ascii_iso_days_only(day: str) -> None:
+    view, notices = parse_params({"from": [day]}, known)
+    assert view.filters.date_from is None
+    assert any("not a date" in n for n in notices), notices
+
+
+def test_an_article_id_with_a_trailing_newline_is_refused() -> None:
+    view, notices = parse_params({"article": ["0123456789abcdef\n"]}, known)
+    assert view.article is None and notices
+
+
+def test_more_values_than_kept_say_so() -> None:
+    view, notices = parse_params({"country": ["LBN"] * 60}, known)
+    assert view.filters.countries == ("LBN",)
+    assert any("given 60 values: kept the first 50" in n for n in notices), notices
+
+
+def test_unknown_parameters_are_counted() -> None:
+    _, notices = parse_params({f"x{i}": ["1"] for i in range(12)}, known)
+    assert any("ignored 12 unknown parameter(s)" in n for n in notices), notices

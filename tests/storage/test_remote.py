@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from storage.ingest import ingest
 from storage.layout import StoreError, current_generation
 from storage.query import Filters, Store
-from storage.remote import is_url, mirror
+from storage.remote import is_url, mirror, notice
 from tests.storage.test_build import DUMP
 
 
@@ -50,7 +51,7 @@ def test_mirror_serves_the_published_store_and_follows_new_generations(
 
     (tmp_path / "b.txt").write_text(DUMP.replace("Muscat", "Doha"), encoding="utf-8")
     ingest([tmp_path / "b.txt"], store)
-    again = mirror(url, tmp_path / "cache", ttl=0)
+    again = mirror(url, tmp_path / "cache", ttl=0, wait=30)
     assert again == local
     assert Store(again).summary(Filters()).articles == 2
 
@@ -82,3 +83,154 @@ def test_a_mirror_outlives_its_server(published: tuple[str, Path], tmp_path: Pat
     shutil.rmtree(store)  # CURRENT now answers 404
     assert mirror(url, tmp_path / "cache", ttl=0) == local
     assert Store(local).summary(Filters()).articles == 1
+
+
+# --- a slow, hanging or broken store server never holds a page (issue 11) -------------------------
+
+
+class Misbehaving(Quiet):
+    """Serves the folder, or hangs, or drips generation files a byte at a time (mode, class-wide)."""
+
+    mode = "serve"
+    release = threading.Event()
+
+    def do_GET(self) -> None:
+        if self.mode == "hang":
+            self.release.wait(30)  # accepts the connection, never answers
+            return
+        if self.mode == "drip" and "/gen-" in self.path:
+            self.send_response(200)
+            self.send_header("Content-Length", str(10_000_000))
+            self.end_headers()
+            while not self.release.wait(0.05):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+            return
+        super().do_GET()
+
+
+@pytest.fixture
+def unruly(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    Misbehaving.mode = "serve"
+    Misbehaving.release = threading.Event()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Misbehaving, directory=str(folder)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/store", folder / "store"
+    finally:
+        Misbehaving.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def _published_once(url: str, store: Path, tmp_path: Path) -> Path:
+    (tmp_path / "a.txt").write_text(DUMP, encoding="utf-8")
+    ingest([tmp_path / "a.txt"], store)
+    return mirror(url, tmp_path / "cache", ttl=0, wait=30)
+
+
+def _wait_for(condition: object, seconds: float) -> float:
+    start = time.monotonic()
+    while not condition() and time.monotonic() - start < seconds:  # type: ignore[operator]
+        time.sleep(0.05)
+    return time.monotonic() - start
+
+
+def test_a_hanging_server_never_holds_a_page(
+    unruly: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, store = unruly
+    local = _published_once(url, store, tmp_path)
+    monkeypatch.setenv("COVERAGE_MIRROR_DEADLINE", "1")
+    Misbehaving.mode = "hang"
+    for _ in range(3):  # three visitors: each served at once from the copy
+        start = time.monotonic()
+        assert mirror(url, tmp_path / "cache", ttl=0) == local
+        assert time.monotonic() - start < 0.5
+    assert Store(local).summary(Filters()).articles == 1
+    waited = _wait_for(lambda: notice(url, tmp_path / "cache"), 5)
+    assert waited < 3 and "cannot reach" in (notice(url, tmp_path / "cache") or "")
+
+
+def test_a_hanging_server_with_no_copy_yet_is_an_empty_state_within_the_wait(
+    unruly: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _ = unruly
+    Misbehaving.mode = "hang"
+    start = time.monotonic()
+    with pytest.raises(StoreError, match="still downloading"):
+        mirror(url, tmp_path / "cache", ttl=0, wait=1)
+    assert time.monotonic() - start < 2
+
+
+def test_a_dripping_server_ends_by_the_deadline_and_the_old_copy_serves(
+    unruly: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, store = unruly
+    local = _published_once(url, store, tmp_path)
+    first = current_generation(local).name
+    (tmp_path / "b.txt").write_text(DUMP.replace("Muscat", "Doha"), encoding="utf-8")
+    ingest([tmp_path / "b.txt"], store)
+    monkeypatch.setenv("COVERAGE_MIRROR_DEADLINE", "1.5")
+    Misbehaving.mode = "drip"
+    start = time.monotonic()
+    assert mirror(url, tmp_path / "cache", ttl=0) == local
+    assert time.monotonic() - start < 0.5
+    waited = _wait_for(lambda: notice(url, tmp_path / "cache"), 6)
+    assert waited < 3, waited  # the 1.5 s deadline, not the 10 MB the server promised
+    assert "did not finish in time" in (notice(url, tmp_path / "cache") or "")
+    assert current_generation(local).name == first
+    assert not list(local.glob(".download-*"))
+
+
+def _break_database(generation: Path) -> None:
+    (generation / "corpus.duckdb").write_bytes(b"\x00" * 8192)
+
+
+def _break_fulltext(generation: Path) -> None:
+    path = generation / "fulltext.sqlite"
+    path.write_bytes(path.read_bytes()[:4096] + b"\xff" * 8192)
+
+
+def _old_schema(generation: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(generation / "corpus.duckdb"))
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("breakage", "reason"),
+    [(_break_database, "database does not open"), (_break_fulltext, "full-text index does not open"),
+     (_old_schema, "schema version 2")],
+)  # fmt: skip
+def test_a_broken_generation_is_refused_and_the_last_good_one_serves(
+    published: tuple[str, Path], tmp_path: Path, breakage: object, reason: str
+) -> None:
+    url, store = published
+    local = _published_once(url, store, tmp_path)
+    good = current_generation(local).name
+    broken = store / "gen-broken0001"
+    shutil.copytree(current_generation(store), broken)
+    breakage(broken)  # type: ignore[operator]
+    (store / "CURRENT").write_text(broken.name, encoding="utf-8")
+    assert mirror(url, tmp_path / "cache", ttl=0, wait=30) == local
+    assert current_generation(local).name == good
+    assert Store(local).summary(Filters()).articles == 1
+    assert reason in (notice(url, tmp_path / "cache") or "")
+    assert not (local / broken.name).exists()
+
+
+def test_a_generation_over_the_size_cap_is_refused(
+    published: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, store = published
+    (tmp_path / "a.txt").write_text(DUMP, encoding="utf-8")
+    ingest([tmp_path / "a.txt"], store)
+    monkeypatch.setenv("COVERAGE_MIRROR_MAX_BYTES", "10000")
+    with pytest.raises(StoreError, match="size cap"):
+        mirror(url, tmp_path / "cache", ttl=0, wait=30)
