@@ -17,6 +17,7 @@ from loaders.build import Builder
 from loaders.dates import assign_dates
 from loaders.entities import tag_articles
 from loaders.files import iter_input_files, read_file
+from loaders.outlets import outlet_name
 from loaders.schema import Problem, RawArticle
 from loaders.store import TAG_COLUMNS, Corpus, read_tables
 
@@ -95,8 +96,8 @@ def _publisher(raw: RawArticle) -> str:
     looks_like_file = bool(FILE_NAME.search(source)) or not source
     host = urlsplit(raw.url or "").hostname if (raw.url or "").startswith("http") else None
     if looks_like_file and host:
-        return host.removeprefix("www.")
-    return source
+        return outlet_name(host)
+    return outlet_name(source) if source else source
 
 
 def _copy_key(article: str, raw: RawArticle) -> str:
@@ -123,6 +124,11 @@ def _dates(raws: Sequence[RawArticle]) -> tuple[list[date | None], list[str]]:
         [r.captions for r in raws],
     )
     published, sources = assign_dates(*args)
+    # A crawl time stands in for a publication date only as weak evidence.
+    sources = [
+        "crawl" if r.date_hint == "crawl" and w == "metadata" else w
+        for r, w in zip(raws, sources, strict=True)
+    ]
     undated = [i for i, d in enumerate(published) if d is None]
     if not undated:
         return published, sources
