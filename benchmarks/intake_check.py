@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from loaders import files
 from loaders.dates import assign_dates
 from loaders.files import iter_input_files, read_file
 from loaders.pipeline import _publisher
@@ -27,7 +28,8 @@ TITLE_CHARS = 70
 def check(path: Path) -> str:
     """The block of lines describing how one file loads."""
     started = time.perf_counter()
-    articles, problems = read_file(path)
+    reader = getattr(files, "read_file_report", None)
+    articles, problems, report = reader(path) if reader else (*read_file(path), None)
     seconds = time.perf_counter() - started
     published, _ = assign_dates(
         [a.published_meta for a in articles],
@@ -53,7 +55,6 @@ def check(path: Path) -> str:
     lines += [f"  problem  {p.reason}" for p in problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
         lines.append(f"  ... {len(problems) - SHOWN_PROBLEMS} more problems")
-    report = getattr(read_file, "last_report", None)
     if report is not None:
         lines.append(f"  report   {report}")
     return "\n".join(lines)

@@ -22,15 +22,28 @@ MONTH_FIRST = "month-first"
 
 
 def normalize_dates(values: pd.Series) -> tuple[pd.Series, str]:
-    """The column with numeric and epoch dates rewritten as ISO, and how its order was read."""
+    """The column with numeric and epoch dates rewritten as ISO, and how its order was read.
+
+    Worked on the distinct values (a date column repeats them), then mapped back.
+    """
     text = values.astype("string").fillna("")
+    distinct = pd.Series(text.unique(), dtype="string")
+    done, note = _normalize_distinct(distinct)
+    if done.equals(distinct):
+        return text, note
+    lookup = dict(zip(distinct.tolist(), done.tolist(), strict=True))
+    return pd.Series([lookup[v] for v in text.tolist()], index=text.index, dtype="string"), note
+
+
+def _normalize_distinct(text: pd.Series) -> tuple[pd.Series, str]:
+    """normalize_dates on distinct values."""
     if text.str.contains("[٠-٩۰-۹]", regex=True).any():
         text = text.str.translate(_DIGITS)
     text, epoch = _epochs_to_iso(text)
     parts = text.str.extract(_NUMERIC)
     numeric = parts[0].notna()
     if not numeric.any():
-        return text, "unix time" if epoch else ""
+        return text, "unix time" if epoch else _written_form(text)
     first, second = parts[0][numeric].astype(int), parts[1][numeric].astype(int)
     order, note = decide_order(first, second)
     day, month = (first, second) if order == DAY_FIRST else (second, first)
@@ -78,3 +91,15 @@ def _epochs_to_iso(text: pd.Series) -> tuple[pd.Series, bool]:
     text = text.copy()
     text[epoch] = stamps
     return text, True
+
+
+def _written_form(text: pd.Series) -> str:
+    """How a column without a/b/yyyy dates writes them, for the summary."""
+    filled = text[text != ""]
+    if filled.empty:
+        return ""
+    if filled.str.match(r"\s*\d{4}-\d{2}-\d{2}").mean() >= 0.5:
+        return "ISO year-month-day (no day/month ambiguity)"
+    if filled.str.contains("[A-Za-z]{3}", regex=True).mean() >= 0.5:
+        return "month names (no day/month ambiguity)"
+    return ""

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
+
 # Languages detection chooses among (lingua names).
 LANGUAGES = [
     "ENGLISH",
@@ -34,14 +36,21 @@ LANGUAGES = [
     "MALAY",
 ]
 # Characters of each text handed to the detector: the title and lead say enough.
-DETECT_CHARS = 400
+DETECT_CHARS = 200
 # Shorter texts are too short to say ("Gaza" is every language).
 MIN_DETECT_CHARS = 12
-_SCRIPTS = (
-    (re.compile(r"[\u0590-\u05ff]{3}"), "he"),
-    (re.compile(r"[\u0900-\u097f]{3}"), "hi"),
-    (re.compile(r"[\u0370-\u03ff]{3}"), "el"),
+# (RE2 pattern, language) tried in order on whole columns: scripts, then Arabic-script letters.
+_COLUMN_RULES = (
+    ("[\u0590-\u05ff]{3}", "he"),
+    ("[\u0900-\u097f]{3}", "hi"),
+    ("[\u0370-\u03ff]{3}", "el"),
+    ("[\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2]", "ur"),  # ٹ ڈ ڑ ں ھ ہ ے
+    ("[\u067e\u0686\u0698\u06af\u06a9\u06cc]", "fa"),  # پ چ ژ گ ک ی
+    ("[\u0600-\u06ff]{3}", "ar"),
 )
+_NON_LATIN = "[\u0370-\u03ff\u0590-\u06ff\u0900-\u097f]"
+_ENGLISH_WORDS = ("the", "and", "of", "to", "in", "said", "for")
+MIN_ENGLISH_WORDS = 2
 # Names and codes files use for a language -> ISO 639-1.
 _NAMES = {
     "english": "en", "arabic": "ar", "hebrew": "he", "persian": "fa", "farsi": "fa", "turkish": "tr",
@@ -68,20 +77,35 @@ def _detector() -> Any:
 
 
 def detect_languages(texts: Sequence[str]) -> list[str | None]:
-    """The ISO code per text, None when the text is too short to tell."""
-    out: list[str | None] = [None] * len(texts)
-    todo: list[int] = []
-    for i, text in enumerate(texts):
-        head = text[:DETECT_CHARS]
-        if len(head.strip()) < MIN_DETECT_CHARS:
-            continue
-        by_script = next((code for pattern, code in _SCRIPTS if pattern.search(head)), None)
-        if by_script:
-            out[i] = by_script
-        else:
-            todo.append(i)
-    if todo:
-        found = _detector().detect_languages_in_parallel_of([texts[i][:DETECT_CHARS] for i in todo])
-        for i, language in zip(todo, found, strict=True):
-            out[i] = language.iso_code_639_1.name.lower() if language is not None else None
-    return out
+    """The ISO code per text, None when the text is too short to tell.
+
+    Column passes first: a script only one language uses names it, Arabic script is told apart by
+    the letters Persian and Urdu add, Latin text full of English function words is English. Only
+    the rest (French, Turkish, ...) goes to lingua, so a million English rows cost seconds.
+    """
+    heads = pd.Series(list(texts), dtype="string").str.slice(0, DETECT_CHARS).fillna("")
+    distinct = pd.Series(heads.unique(), dtype="string")
+    if len(distinct) < len(heads):
+        found = dict(zip(distinct.tolist(), detect_languages(distinct.tolist()), strict=True))
+        return [found[h] for h in heads.tolist()]
+    out = pd.Series([None] * len(heads), dtype=object)
+    todo = heads.str.strip().str.len() >= MIN_DETECT_CHARS
+    other_script = todo & heads.str.contains(_NON_LATIN, regex=True)
+    if other_script.any():
+        part = heads[other_script]
+        for pattern, code in _COLUMN_RULES:
+            hit = part.str.contains(pattern, regex=True)
+            out[part.index[hit]] = code
+            todo[part.index[hit]] = False
+            part = part[~hit]
+    # Literal searches (no regex): two English function words make a Latin text English.
+    spaced = " " + heads + " "
+    hits = sum(spaced.str.contains(f" {w} ", regex=False).astype(int) for w in _ENGLISH_WORDS)
+    english = todo & (hits >= MIN_ENGLISH_WORDS)
+    out[english] = "en"
+    todo &= ~english
+    rest = heads[todo].tolist()
+    if rest:
+        found = _detector().detect_languages_in_parallel_of(rest)
+        out[todo] = [lang.iso_code_639_1.name.lower() if lang is not None else None for lang in found]
+    return out.tolist()

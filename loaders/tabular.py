@@ -59,7 +59,12 @@ TABLE_KINDS = {
     ".parquet": "parquet",
 }
 # Keys under which JSON exports wrap their list of articles, most common first.
-JSON_WRAPPER_KEYS = ("articles", "items", "entries", "data", "results", "records", "stories")
+JSON_WRAPPER_KEYS = ("articles", "items", "entries", "data", "results", "records", "stories", "docs")
+# How deep the list of articles may sit ({"response": {"docs": [...]}}), and how far nested
+# objects are flattened into dotted columns ("headline.main").
+JSON_SEARCH_LEVELS = 4
+JSON_FLATTEN_LEVELS = 3
+JSON_NESTED_SAMPLE = 100
 
 TITLE_MAX_CHARS = 120
 # A derived title shorter than this stopped at an abbreviation ("Mr."): look for a later stop.
@@ -528,7 +533,14 @@ def _read_json(text: str) -> tuple[pd.DataFrame, list[str]]:
     objects = [r for r in records if isinstance(r, dict)]
     skipped = len(records) - len(objects)
     reasons = [f"{_plural(skipped, 'array item')} not an object, skipped"] if skipped else []
-    return pd.DataFrame.from_records(objects), [*_repeated_key_reasons(repeated), *reasons]
+    return _records_frame(objects), [*_repeated_key_reasons(repeated), *reasons]
+
+
+def _records_frame(objects: list[dict[str, Any]]) -> pd.DataFrame:
+    """Records as a table; nested objects flattened to dotted columns ("source.name")."""
+    if not any(isinstance(v, dict) for obj in objects[:JSON_NESTED_SAMPLE] for v in obj.values()):
+        return pd.DataFrame.from_records(objects)
+    return pd.json_normalize(objects, max_level=JSON_FLATTEN_LEVELS)
 
 
 TOO_DEEP = "JSON nested too deeply to read (thousands of levels of [ or {)"
@@ -569,7 +581,27 @@ def _unwrap_records(value: Any) -> list[Any] | None:
         inner = value.get(key)
         if isinstance(inner, list) and any(isinstance(item, dict) for item in inner):
             return inner
+    nested = _deepest_list(value)
+    if nested is not None:
+        return nested
     return [value] if _find_column(list(value), "body") else None
+
+
+def _deepest_list(value: dict[str, Any]) -> list[Any] | None:
+    """The longest list of objects under any key, a few levels down ({"response": {"docs": []}})."""
+    best: list[Any] | None = None
+    level = [value]
+    for _ in range(JSON_SEARCH_LEVELS):
+        below = [v for d in level for v in d.values() if isinstance(v, dict)]
+        for d in below:
+            for inner in d.values():
+                is_records = isinstance(inner, list) and any(isinstance(i, dict) for i in inner[:10])
+                if is_records and (best is None or len(inner) > len(best)):
+                    best = inner
+        if best is not None:
+            return best
+        level = below
+    return None
 
 
 def _read_jsonl(text: str) -> tuple[pd.DataFrame, list[str]]:
@@ -639,7 +671,9 @@ def frame_to_articles(
     report.rows += len(frame)
     report.kept += len(articles)
     if skipped:
-        report.skipped["rows without title or text"] += skipped
+        body = found.get("body")
+        why = f"empty {body!r} (the text column)" if body else "neither title nor text"
+        report.skipped[f"rows with {why}"] += skipped
     return articles, [f"{_plural(skipped, 'row')} without text skipped"] if skipped else []
 
 
