@@ -24,7 +24,9 @@ FIELDS = ("title", "body", "lead", "published", "url", "source", "language", "ca
 # TOKEN_SCORE. "text" and "content" are body words; "description" and friends are the lead.
 FIELD_TOKENS: dict[str, frozenset[str]] = {
     "title": frozenset({"title", "headline", "heading", "header", "subject", "hed"}),
-    "body": frozenset({"body", "text", "content", "article", "story", "fulltext", "maintext"}),
+    "body": frozenset(
+        {"body", "text", "content", "article", "story", "fulltext", "maintext", "sentence", "passage"}
+    ),
     "lead": frozenset(
         {
             "description",

@@ -67,9 +67,9 @@ def decide_order(first: pd.Series, second: pd.Series) -> tuple[str, str]:
     day_first = int((first > 12).sum())
     month_first = int((second > 12).sum())
     if month_first and not day_first:
-        return MONTH_FIRST, f"month-first ({month_first} values have a second part above 12)"
+        return MONTH_FIRST, f"month-first ({month_first} distinct dates have a second part above 12)"
     if day_first and not month_first:
-        return DAY_FIRST, f"day-first ({day_first} values have a first part above 12)"
+        return DAY_FIRST, f"day-first ({day_first} distinct dates have a first part above 12)"
     if day_first and month_first:
         return (
             DAY_FIRST,

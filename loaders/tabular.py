@@ -32,6 +32,7 @@ import pyarrow.csv as pacsv
 from loaders import columns as colmap
 from loaders.dateorder import normalize_dates
 from loaders.dates import parse_date
+from loaders.fold import fold_rows, id_column
 from loaders.outlets import outlet_name, split_title_outlet
 from loaders.report import FileReport
 from loaders.schema import Problem, RawArticle
@@ -662,19 +663,34 @@ def frame_to_articles(
     frame = _unique_columns(frame)
     found = resolve_mapping(frame, mapping)
     _describe_mapping(report, found)
+    report.rows += len(frame)
+    frame = _fold_passages(frame, found, report)
     rows = _row_columns(frame, found, report)
     with _gc_paused():
         articles = _build_articles(
             origin, rows, found.get("captions") and column_lists(frame, found.get("captions"))
         )
     skipped = len(frame) - len(articles)
-    report.rows += len(frame)
     report.kept += len(articles)
     if skipped:
         body = found.get("body")
         why = f"empty {body!r} (the text column)" if body else "neither title nor text"
         report.skipped[f"rows with {why}"] += skipped
     return articles, [f"{_plural(skipped, 'row')} without text skipped"] if skipped else []
+
+
+def _fold_passages(frame: pd.DataFrame, found: colmap.ColumnMapping, report: FileReport) -> pd.DataFrame:
+    """Rows that are passages of one article (same id or title as their neighbours) as one row."""
+    body = found.get("body")
+    if body is None:
+        return frame
+    for key in (k for k in (id_column(frame), found.get("title")) if k):
+        others = [c for f, c in found.columns.items() if f not in ("body", "captions") and c != key]
+        folded, note = fold_rows(frame, body, [key], others)
+        if note:
+            report.notes.append(note)
+            return folded
+    return frame
 
 
 def resolve_mapping(frame: pd.DataFrame, mapping: dict[str, str] | None = None) -> colmap.ColumnMapping:
