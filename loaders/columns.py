@@ -73,7 +73,8 @@ NEGATIVE_SCORE = -4
 # Values profiled per column: enough to judge, cheap on a million rows.
 PROFILE_ROWS = 500
 # A body averages more than this many characters; a title fewer; both need several words.
-BODY_MIN_CHARS = 200
+BODY_MIN_CHARS = 100
+BODY_MIN_WORDS = 15
 TITLE_MAX_CHARS = 250
 TITLE_MIN_WORDS = 3
 # A title found by content alone is at most this share of the body's mean length.
@@ -227,7 +228,7 @@ def fits_by_content(field_name: str, p: Profile) -> bool:
     if p.filled < 0.5:
         return False
     if field_name == "body":
-        return p.mean_chars >= BODY_MIN_CHARS and p.mean_words >= 20
+        return p.mean_chars >= BODY_MIN_CHARS and p.mean_words >= BODY_MIN_WORDS
     if field_name == "title":
         return p.mean_words >= TITLE_MIN_WORDS and p.mean_chars <= TITLE_MAX_CHARS and p.distinct_share > 0.5
     if field_name == "published":
@@ -255,6 +256,12 @@ def map_columns(frame: pd.DataFrame, given: dict[str, str] | None = None) -> Col
         n: Profile(filled=1.0, date_share=1.0, samples=frame[n].head(3).astype(str).tolist())
         for n in names
         if pd.api.types.is_datetime64_any_dtype(frame[n].dtype)
+    }
+    # Numbers serve only as dates, and only when named so (epoch seconds in a "timestamp").
+    profiles |= {
+        n: Profile(filled=1.0, digit_share=1.0, mean_chars=13, samples=frame[n].head(3).astype(str).tolist())
+        for n in names
+        if pd.api.types.is_numeric_dtype(frame[n].dtype) and name_score(n, "published") > 0
     }
     _assign_by_name(mapping, profiles)
     _assign_by_content(mapping, profiles)

@@ -67,9 +67,9 @@ def decide_order(first: pd.Series, second: pd.Series) -> tuple[str, str]:
     day_first = int((first > 12).sum())
     month_first = int((second > 12).sum())
     if month_first and not day_first:
-        return MONTH_FIRST, f"month-first ({month_first} distinct dates have a second part above 12)"
+        return MONTH_FIRST, f"month-first ({_dates(month_first)} with a second part above 12)"
     if day_first and not month_first:
-        return DAY_FIRST, f"day-first ({day_first} distinct dates have a first part above 12)"
+        return DAY_FIRST, f"day-first ({_dates(day_first)} with a first part above 12)"
     if day_first and month_first:
         return (
             DAY_FIRST,
@@ -103,3 +103,8 @@ def _written_form(text: pd.Series) -> str:
     if filled.str.contains("[A-Za-z]{3}", regex=True).mean() >= 0.5:
         return "month names (no day/month ambiguity)"
     return ""
+
+
+def _dates(count: int) -> str:
+    """ "1 distinct date", "4 distinct dates"."""
+    return f"{count} distinct date" + ("" if count == 1 else "s")

@@ -15,6 +15,8 @@ from loaders.schema import Problem, RawArticle
 
 # A page with at least this many repeated cards (heading + link) is a listing, not an article.
 MIN_CARDS = 5
+# An article page's text has at least this many words; fewer is menus and captions.
+MIN_ARTICLE_WORDS = 40
 _CARD_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
 HTML_STARTS = ("<!doctype html", "<html", "<head", "<body")
 
@@ -39,7 +41,7 @@ def read_html(text: str, origin: str, report: FileReport) -> tuple[list[RawArtic
         report.kind = "html listing"
         return _listing_articles(cards, root, base, language, origin, report)
     report.kind = "html article"
-    return _article_page(text, base, language, origin, report)
+    return _article_page(text, base, language, origin, report, len(cards))
 
 
 def _canonical(root: object) -> str | None:
@@ -103,22 +105,26 @@ def _card_row(card: object, base: str | None) -> dict[str, str]:
 
 
 def _article_page(
-    text: str, base: str | None, language: str | None, origin: str, report: FileReport
+    text: str, base: str | None, language: str | None, origin: str, report: FileReport, cards: int
 ) -> tuple[list[RawArticle], list[Problem]]:
-    """One article page through trafilatura."""
+    """One article page through trafilatura; a page of menus and a few cards is a Problem."""
     import trafilatura
 
     found = trafilatura.bare_extraction(text, url=base, with_metadata=True, include_comments=False)
-    body = (getattr(found, "text", None) or "").strip() if found is not None else ""
-    if not body:
-        return [], [
-            Problem(origin, "saved page holds no article text (not an article or a listing of cards)")
-        ]
+    title = (getattr(found, "title", None) or "").strip() if found is not None else ""
+    lines = ((getattr(found, "text", None) or "") if found is not None else "").split("\n")
+    if lines and lines[0].strip() == title:
+        lines = lines[1:]  # trafilatura repeats the headline as the first line
+    body = "\n\n".join(line.strip() for line in lines if line.strip())
+    words = len(body.split())
+    if words < MIN_ARTICLE_WORDS:
+        cards_note = f" and {cards} article cards (a listing needs {MIN_CARDS})" if cards else ""
+        return [], [Problem(origin, f"saved page holds no article text ({words} words){cards_note}")]
     report.rows = report.kept = 1
     url = getattr(found, "url", None) or base
     return [
         RawArticle(
-            title=getattr(found, "title", None) or "",
+            title=title,
             body=body,
             source=feed_outlet(getattr(found, "sitename", None) or "", url),
             url=url,
