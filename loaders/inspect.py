@@ -23,18 +23,20 @@ SAMPLE_CHARS = 60
 
 def inspect_file(path: Path, mapping: dict[str, str] | None = None) -> tuple[FileReport, list[str], bool]:
     """(report, problems, whether only the head was read) for one file."""
-    head = _head_copy(path)
+    head = _head(path)
     if head is None:
         _, problems, report = read_file_report(path, mapping=mapping)
         return report, [p.reason for p in problems], False
-    with head:
-        _, problems, report = read_file_report(Path(head.name), mapping=mapping)
+    with tempfile.NamedTemporaryFile(suffix=path.suffix, prefix=path.stem[:40] + "-head-") as copy:
+        copy.write(head)
+        copy.flush()
+        _, problems, report = read_file_report(Path(copy.name), mapping=mapping)
     report.path = str(path)
     return report, [p.reason for p in problems], True
 
 
-def _head_copy(path: Path) -> tempfile._TemporaryFileWrapper[bytes] | None:
-    """A temporary file holding the head of a large line-based file, else None (read it all)."""
+def _head(path: Path) -> bytes | None:
+    """The head of a large line-based file, cut at a line end; None means read it all."""
     try:
         if path.stat().st_size <= HEAD_BYTES or path.suffix.lower() not in LINE_SUFFIXES:
             return None
@@ -42,11 +44,7 @@ def _head_copy(path: Path) -> tempfile._TemporaryFileWrapper[bytes] | None:
             data = handle.read(HEAD_BYTES)
     except OSError:
         return None
-    data = data[: data.rfind(b"\n") + 1] or data
-    copy = tempfile.NamedTemporaryFile(suffix=path.suffix, prefix=path.stem[:40] + "-head-")
-    copy.write(data)
-    copy.flush()
-    return copy
+    return data[: data.rfind(b"\n") + 1] or data
 
 
 def describe(report: FileReport, problems: list[str], head_only: bool) -> list[str]:
