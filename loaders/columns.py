@@ -208,7 +208,7 @@ def fits(field_name: str, p: Profile) -> bool:
     if field_name == "body":
         return p.url_share < 0.5 and p.date_share < 0.5
     if field_name == "lead":
-        return p.mean_words >= TITLE_MIN_WORDS and p.url_share < 0.5
+        return p.url_share < 0.5 and p.date_share < 0.5
     if field_name == "title":
         return p.url_share < 0.5 and p.date_share < 0.5
     if field_name == "published":

@@ -785,7 +785,7 @@ def _languages(values: pd.Series) -> list[str | None]:
 
 def _build_articles(origin: str, rows: dict[str, Any], captions: list[list[str]] | None) -> list[RawArticle]:
     """One RawArticle per row with a title, body or lead (the columns are already clean)."""
-    default_source = Path(origin.split(" > ")[0]).name
+    default_source = Path(origin.split(" > ")[-1]).name  # an archive member by its own name
     articles = []
     titles, bodies, leads = rows["title"], rows["body"], rows["lead"]
     for row, body in enumerate(bodies):
@@ -977,7 +977,11 @@ def first_sentence(text: str) -> str:
     ("Mr.", "U. S.") or before a lowercase word ("npr. org") does not end the sentence.
     """
     paragraph = text.strip().split("\n", 1)[0]
-    undated = _DATELINE.sub("", paragraph, count=1) if paragraph[:3].isupper() else paragraph
+    undated = (
+        _DATELINE.sub("", paragraph, count=1)
+        if paragraph[:3].isalpha() and paragraph[:3].isupper()
+        else paragraph
+    )
     if len(undated) >= TITLE_MIN_CHARS:
         paragraph = undated
     ends = (m.end() for m in _SENTENCE_END.finditer(paragraph) if _ends_sentence(paragraph, m))
