@@ -6,6 +6,7 @@ import gzip
 import io
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 MB = 1024 * 1024
@@ -45,8 +46,13 @@ def members(data: bytes, name: str) -> Iterator[tuple[str, bytes]]:
             yield from _tar_members(io.BytesIO(data))
         else:
             raise ArchiveError("not an archive")
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
+    except ArchiveError:
+        raise
+    # A damaged archive raises many types from zipfile, zlib and tarfile; each means "damaged".
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, ValueError) as exc:
         raise ArchiveError(f"damaged {kind} archive ({exc})") from exc
+    except (NotImplementedError, RuntimeError, KeyError) as exc:
+        raise ArchiveError(f"{kind} archive uses a method that cannot be read ({exc})") from exc
 
 
 def _zip_members(data: bytes) -> Iterator[tuple[str, bytes]]:

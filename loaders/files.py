@@ -182,7 +182,7 @@ def _read_archive(
             part = FileReport(f"{path} > {name}")
             found, trouble = _read_data(name, f"{path} > {name}", member, mapping, part)
             articles += found
-            problems += trouble
+            problems += [Problem(str(path), f"{name}: {t.reason}") for t in trouble]
             kinds.append(part.kind)
             report.merge(part)
     except archives.ArchiveError as exc:

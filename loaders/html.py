@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pandas as pd
@@ -110,6 +111,8 @@ def _article_page(
     """One article page through trafilatura; a page of menus and a few cards is a Problem."""
     import trafilatura
 
+    from loaders.tabular import first_sentence
+
     found = trafilatura.bare_extraction(text, url=base, with_metadata=True, include_comments=False)
     title = (getattr(found, "title", None) or "").strip() if found is not None else ""
     lines = ((getattr(found, "text", None) or "") if found is not None else "").split("\n")
@@ -124,9 +127,9 @@ def _article_page(
     url = getattr(found, "url", None) or base
     return [
         RawArticle(
-            title=title,
+            title=title or first_sentence(body),
             body=body,
-            source=feed_outlet(getattr(found, "sitename", None) or "", url),
+            source=feed_outlet(getattr(found, "sitename", None) or "", url) or Path(origin).name,
             url=url,
             published_meta=getattr(found, "date", None),
             origin=origin,
