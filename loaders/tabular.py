@@ -151,6 +151,8 @@ SLUG_MIN_WORDS = 4
 # Cell values that mean "no value" in exports and scraper output.
 NA_TOKENS = ("NA", "N/A", "n/a", "na", "null", "NULL", "None", "none", "nan", "NaN", "#N/A", "-", "[]", "{}")
 NA_MAX_CHARS = 4
+# Reasons that describe how a file was read: the report's notes, not Problems.
+READ_NOTES = ("no header line", "stray quote characters")
 # How far down a delimited file its header may sit after lines of notes.
 MAX_PREAMBLE_LINES = 10
 # Lines looked at to tell the delimiter; the share of them that must split into equal counts.
@@ -196,13 +198,20 @@ def read_table_data(
     report.kind = report.kind or kind
     try:
         frame, reasons = load_frame(data, kind)
-        report.notes += [r for r in reasons if not r.startswith("line ")]
+        # How the file was read goes to the report; only lost rows are Problems.
+        report.notes += [r for r in reasons if _is_note(r)]
+        reasons = [r for r in reasons if not _is_note(r)]
         articles, more = frame_to_articles(frame, origin, mapping=mapping, report=report)
     except TableError as exc:
         return [], [Problem(origin, str(exc))]
     except Exception as exc:  # a damaged file must not stop a batch of thousands
         return [], [Problem(origin, f"unexpected error: {type(exc).__name__}: {_one_line(exc)}")]
     return articles, [Problem(origin, reason) for reason in [*_capped(reasons), *more]]
+
+
+def _is_note(reason: str) -> bool:
+    """True for a reason that says how a file was read rather than what was lost."""
+    return reason.startswith(READ_NOTES) or reason.endswith("before the header skipped")
 
 
 def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:

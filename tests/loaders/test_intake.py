@@ -61,7 +61,7 @@ CASES = [
         {"en"},
         ["2024-02-01", "2024-02-02"],
         "ISO",
-        ["no header line: columns mapped by their content"],
+        [],
     ),
     (
         "preamble.csv",
@@ -71,12 +71,12 @@ CASES = [
         {"en"},
         ["2024-02-26", "2024-02-27"],
         "ISO",
-        ["2 lines before the header skipped"],
+        [],
     ),
     (
         "stray_quotes.tsv",
         3,
-        ['A "quoted word opens here', "Second post title", "Troisième message"],
+        ['"Ceasefire now', "Second post title", "Troisième message"],
         {"stray_quotes.tsv"},
         {"en", "fr"},
         [None, None],
@@ -175,7 +175,7 @@ CASES = [
         {"ar", "en"},
         ["2015-07-23 19:28:17", "2024-02-01"],
         "ISO",
-        ["no header line: columns mapped by their content"],
+        [],
     ),
     # Broken or empty: no articles, one clear reason.
     (
@@ -249,6 +249,19 @@ def test_report_counts_folding_crawl_dates_and_boilerplate() -> None:
     body = furniture[0].body
     assert "Sign up" not in body and "Listen to" not in body
     assert body.split("\n\n")[-1] == "The talks resume on Tuesday."
+
+
+@pytest.mark.parametrize(
+    ("name", "note"),
+    [
+        ("headerless.txt", "no header line: columns mapped by their content"),
+        ("preamble.csv", "2 lines before the header skipped"),
+        ("stray_quotes.tsv", "stray quote characters: read without quoting"),
+        ("listing.html", "listing page of 6 article cards: headlines and excerpts, no bodies"),
+    ],
+)
+def test_how_a_file_was_read_is_a_note(name: str, note: str) -> None:
+    assert note in read_file_report(DATA / name)[2].notes
 
 
 def test_passages_fold_in_order() -> None:
