@@ -16,6 +16,10 @@ ID_TOKENS = frozenset({"id", "docid", "uuid", "guid", "key"})
 ID_HEADS = frozenset({"article", "doc", "document", "story", "post", "news", "item"})
 # Share of rows that must sit in a group of two or more for the table to be folded.
 MIN_GROUPED_SHARE = 0.5
+# Passages are sentences or paragraphs: rows longer than this on average are whole articles.
+PASSAGE_MAX_CHARS = 1_000
+# Share of rows whose passage differs from the others of its group.
+DISTINCT_PASSAGE_SHARE = 0.9
 
 
 def id_column(frame: pd.DataFrame) -> str | None:
@@ -37,10 +41,14 @@ def fold_rows(frame: pd.DataFrame, body: str, keys: list[str], others: list[str]
     sizes = group.map(group.value_counts())
     if (sizes > 1).mean() < MIN_GROUPED_SHARE or values.eq("").all():
         return frame, ""
+    texts = frame[body].astype("string").fillna("").str.strip()
+    if texts.str.len().mean() > PASSAGE_MAX_CHARS:
+        return frame, ""  # whole articles that share a title are copies, not passages
+    if texts.groupby(group).nunique().sum() < DISTINCT_PASSAGE_SHARE * len(frame):
+        return frame, ""  # repeated rows are duplicates for dedup, not one article's passages
     steady = [c for c in others if c in frame.columns and c != key]
     if steady and (frame.groupby(group)[steady].nunique(dropna=False) > 1).any().any():
         return frame, ""
-    texts = frame[body].astype("string").fillna("").str.strip()
     joined = texts.groupby(group, sort=False).agg(lambda parts: "\n\n".join(p for p in parts if p))
     folded = frame.groupby(group, sort=False).first()
     folded[body] = joined
