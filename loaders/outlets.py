@@ -17,6 +17,11 @@ ALIASES_FILE = Path(__file__).parent / "rules" / "outlets.csv"
 SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "gen", "ne", "or", "news"})
 # Hosts that wrap other outlets' links: their domain names no outlet.
 AGGREGATOR_HOSTS = frozenset({"news.google.com", "web.archive.org", "t.co", "bit.ly", "feedproxy.google.com"})
+# Endings of file names, which stand in for an outlet when a file names none.
+FILE_SUFFIXES = frozenset(
+    {"csv", "tsv", "tab", "json", "jsonl", "ndjson", "parquet", "txt", "xml", "rss", "atom", "html", "htm"}
+    | {"zip", "gz", "tgz", "tar"}
+)
 # The separators outlets put between a headline and their name.
 _SUFFIX = re.compile(r"\s+[-–—|]\s+([^-–—|]{2,60})$")
 _FEED_TITLE_SEPARATOR = re.compile(r"\s+[-–—|:]\s+")
@@ -61,6 +66,8 @@ def outlet_name(source: str) -> str:
     table = aliases()
     if lowered in table:
         return table[lowered]
+    if lowered.rsplit(".", 1)[-1] in FILE_SUFFIXES:
+        return key  # a file name standing in for the outlet, not a domain
     if "." in lowered and " " not in lowered:
         domain = registrable_domain(lowered.removeprefix("http://").removeprefix("https://").split("/")[0])
         return table.get(domain, domain)

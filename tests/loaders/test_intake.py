@@ -419,6 +419,7 @@ def test_title_from_slug(url: str | None, title: str) -> None:
         ("https://www.npr.org/", "NPR"),
         ("example-gazete.com.tr", "example-gazete.com.tr"),
         ("Example Wire", "Example Wire"),
+        ("FIGURES-2024.TSV", "FIGURES-2024.TSV"),
     ],
 )
 def test_outlet_names(given: str, outlet: str) -> None:
