@@ -1,9 +1,11 @@
 """Files and folders into RawArticle records plus Problems: find the files, pick each one's reader.
 
-Dispatch is by extension, then by sniffing the bytes: .txt/.text and unknown text -> the page-text
-dump format (aawsat.py); .csv/.tsv/.json/.jsonl/.ndjson/.parquet -> tables (tabular.py);
-.xml/.rss/.atom, or text that starts like a feed -> feeds (feeds.py). `read_file` never raises:
-every failure is a Problem with a one-line reason, so one bad file never stops a batch.
+Dispatch is by extension, then by sniffing the bytes: .csv/.tsv/.json/.jsonl/.ndjson/.parquet ->
+tables (tabular.py); .xml/.rss/.atom, or text that starts like a feed -> feeds (feeds.py); saved
+pages -> html.py; .zip/.gz/.tgz/.tar -> archives.py, member by member; other text is told by
+content (JSON, a delimited table, else the page-text dump format of aawsat.py). `read_file` never
+raises: every failure is a Problem with a one-line reason, so one bad file never stops a batch.
+`read_file_report` also returns the FileReport saying how the file was read.
 """
 
 from __future__ import annotations

@@ -81,6 +81,7 @@ def _listing_articles(
     frame["source"] = feed_outlet(str(site[0]) if site else "", base)
     mapping = {"title": "title", "url": "link", "lead": "excerpt", "published": "date", "source": "source"}
     articles, reasons = frame_to_articles(frame, origin, mapping=mapping, report=report)
+    report.chosen_by = dict.fromkeys(report.columns, "card")  # read from the card's markup
     for article in articles:
         article.language = article.language or language
     report.notes.append(f"listing page of {len(cards)} article cards: headlines and excerpts, no bodies")

@@ -1,10 +1,12 @@
 """CSV/TSV/JSON/JSONL/Parquet files into RawArticle records, with column auto-mapping.
 
-Columns are matched case-insensitively against the candidate names below, first match wins;
-`mapping` ({our field: file column}) overrides the guess. A body stored as a list of paragraphs
-(JSON array, Parquet list, or a Python-list repr string) is joined with blank lines. A row with a
-body but no title gets the body's first sentence as its title; rows without text are skipped and
-counted in one Problem.
+Columns are mapped by name tokens and by what their values look like (columns.py); `mapping`
+({our field: file column}) overrides the guess. The structure is found first: the delimiter from
+the first lines, note lines before the header, a missing header, stray quotes, nested JSON.
+A body stored as a list of paragraphs (JSON array, Parquet list, or a Python-list repr string) is
+joined with blank lines. A headline-only export (no body column) is coverage: its description or
+summary is the lead. Without a title column the title is the body's first sentence, else the URL
+slug. Rows without text are skipped and counted; how the file was read goes into a FileReport.
 """
 
 from __future__ import annotations
