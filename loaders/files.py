@@ -122,12 +122,15 @@ def read_file_report(
 
 def _add_languages(articles: list[RawArticle], report: FileReport) -> None:
     """Detect the language of articles the file did not label, and count languages."""
-    from loaders.language import detect_languages
+    from loaders.language import detect_languages, fill_from_majority
 
     todo = [a for a in articles if not a.language]
     if todo:
         found = detect_languages([f"{a.title}. {a.body[:300]}" for a in todo])
         for article, language in zip(todo, found, strict=True):
+            article.language = language
+        filled = fill_from_majority([a.language for a in articles])
+        for article, language in zip(articles, filled, strict=True):
             article.language = language
     report.languages.update(a.language or "unknown" for a in articles)
 

@@ -37,6 +37,9 @@ LANGUAGES = [
 ]
 # Characters of each text handed to the detector: the title and lead say enough.
 DETECT_CHARS = 200
+MIN_DISTANCE = 0.1
+# A file this uniform in language lends it to the texts detection was unsure of.
+MIN_DOMINANT_SHARE = 0.9
 # Shorter texts are too short to say ("Gaza" is every language).
 MIN_DETECT_CHARS = 12
 # (RE2 pattern, language) tried in order on whole columns: scripts, then Arabic-script letters.
@@ -73,7 +76,13 @@ def _detector() -> Any:
     """The lingua detector over LANGUAGES (built once: about 0.1 s and 100 MB)."""
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(*(getattr(Language, n) for n in LANGUAGES)).build()
+    languages = (getattr(Language, n) for n in LANGUAGES)
+    # Unsure (a short headline near two languages) gives None rather than a wrong guess.
+    return (
+        LanguageDetectorBuilder.from_languages(*languages)
+        .with_minimum_relative_distance(MIN_DISTANCE)
+        .build()
+    )
 
 
 def detect_languages(texts: Sequence[str]) -> list[str | None]:
@@ -108,4 +117,15 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     if rest:
         found = _detector().detect_languages_in_parallel_of(rest)
         out[todo] = [lang.iso_code_639_1.name.lower() if lang is not None else None for lang in found]
-    return out.tolist()
+    return [code if isinstance(code, str) else None for code in out.tolist()]  # NaN from masks
+
+
+def fill_from_majority(codes: list[str | None]) -> list[str | None]:
+    """Undecided texts take the file's language when nearly every decided text has it."""
+    decided = [c for c in codes if c]
+    if not decided or len(decided) == len(codes):
+        return codes
+    top = max(set(decided), key=decided.count)
+    if decided.count(top) < MIN_DOMINANT_SHARE * len(decided):
+        return codes
+    return [c or top for c in codes]

@@ -153,6 +153,12 @@ SLUG_MIN_WORDS = 4
 # Cell values that mean "no value" in exports and scraper output.
 NA_TOKENS = ("NA", "N/A", "n/a", "na", "null", "NULL", "None", "none", "nan", "NaN", "#N/A", "-", "[]", "{}")
 NA_MAX_CHARS = 4
+# "Headline - Outlet": the outlet part, and when a title column counts as written that way.
+_OUTLET_SUFFIX = r"\s+[-–—|]\s+([^-–—|]{2,60})$"
+MIN_SUFFIX_SHARE = 0.6
+_SUFFIX_HINT = r"\s+[-–—|]\s+[^-–—|]{2,60}$"
+SUFFIX_SAMPLE_ROWS = 500
+MAX_SUFFIX_DISTINCT_SHARE = 0.5
 # Reasons that describe how a file was read: the report's notes, not Problems.
 READ_NOTES = ("no header line", "stray quote characters")
 # How far down a delimited file its header may sit after lines of notes.
@@ -748,7 +754,10 @@ def _row_columns(
     if order:
         report.date_order = order
     urls = texts["url"]
-    sources = _outlets(texts["source"], urls)
+    source_column = texts["source"]
+    if found.get("source") is None:
+        titles, source_column = _outlet_suffixes(titles, source_column, report)
+    sources = _outlets(source_column, urls)
     languages = _languages(texts["language"])
     return {
         "title": titles.tolist(),
@@ -777,6 +786,25 @@ def _text_series(frame: pd.DataFrame, name: str | None, *, paragraphs: bool = Fa
         )
     missing = values.str.len().le(NA_MAX_CHARS) & values.isin(NA_TOKENS)
     return values.where(~missing, "") if missing.any() else values
+
+
+def _outlet_suffixes(
+    titles: pd.Series, sources: pd.Series, report: FileReport
+) -> tuple[pd.Series, pd.Series]:
+    """Titles written "Headline - Outlet" (Google News) give the outlet when no column does.
+
+    Only when most titles carry such a suffix and the suffixes repeat: one "Iran - Oman talks"
+    among plain headlines is a headline, not an outlet.
+    """
+    if titles.head(SUFFIX_SAMPLE_ROWS).str.contains(_SUFFIX_HINT, regex=True).mean() < MIN_SUFFIX_SHARE:
+        return titles, sources  # the common case, judged on a sample: no pass over every title
+    suffix = titles.str.extract(_OUTLET_SUFFIX, expand=False)
+    found = suffix.notna()
+    if found.mean() < MIN_SUFFIX_SHARE or suffix[found].nunique() > MAX_SUFFIX_DISTINCT_SHARE * found.sum():
+        return titles, sources
+    report.notes.append(f'outlet from the title suffix ("Headline - Outlet") in {int(found.sum())} rows')
+    stripped = titles.str.replace(_OUTLET_SUFFIX, "", regex=True).str.rstrip()
+    return titles.where(~found, stripped), sources.where(~found, suffix.str.strip())
 
 
 def _outlets(sources: pd.Series, urls: pd.Series) -> list[str]:

@@ -177,6 +177,16 @@ CASES = [
         "ISO",
         [],
     ),
+    (
+        "google_news.csv",
+        4,
+        ["Shipping resumes through Hormuz", "Oman hosts new round of talks"],
+        {"Example Post", "Example Wire"},
+        {"en"},
+        ["Fri, 07 Aug 2026 15:52:00 GMT"],
+        "month names",
+        [],
+    ),
     # Broken or empty: no articles, one clear reason.
     (
         "two_cards.html",
