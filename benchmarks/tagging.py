@@ -103,7 +103,7 @@ def _read_file():
     try:
         from loaders.formats.files import iter_input_files, read_file
     except ImportError:
-        from loaders.files import iter_input_files, read_file
+        from loaders.formats.sniff import iter_input_files, read_file
     return iter_input_files, read_file
 
 

@@ -353,6 +353,10 @@ def date_articles(raws: Sequence[RawArticle]) -> tuple[list[datetime.date | None
         [r.captions for r in raws],
     )
     published, sources = assign_dates(*args)
+    # A crawl time stands in for a publication date only as weak evidence.
+    hints = [r.date_hint for r in raws]
+    weak = ["crawl" if h == "crawl" and w == "metadata" else w for h, w in zip(hints, sources, strict=True)]
+    sources = weak
     undated = [i for i, d in enumerate(published) if d is None]
     if not undated:
         return published, sources

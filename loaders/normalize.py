@@ -15,6 +15,7 @@ from loaders import dedup
 from loaders.dates import date_articles
 from loaders.fold import Corpus, fold
 from loaders.formats.sniff import iter_input_files, read_file
+from loaders.outlets import outlet_name
 from loaders.schema import Problem, RawArticle
 
 # A source that is only a file name ("export.csv") says less than the site in the URL.
@@ -82,8 +83,8 @@ def _publisher(raw: RawArticle) -> str:
     looks_like_file = bool(FILE_NAME.search(source)) or not source
     host = urlsplit(raw.url or "").hostname if (raw.url or "").startswith("http") else None
     if looks_like_file and host:
-        return host.removeprefix("www.")
-    return source
+        return outlet_name(host)
+    return outlet_name(source) if source else source
 
 
 def _copy_key(article: str, raw: RawArticle) -> str:

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 # Where a publication date came from, strongest evidence first.
-DATE_SOURCES = ("metadata", "dateline", "url", "caption", "body", "relative", "none")
+DATE_SOURCES = ("metadata", "dateline", "url", "caption", "body", "relative", "crawl", "none")
 # Between the phrases of one mention's evidence (the words that fired a tag), as stored.
 EVIDENCE_SEPARATOR = " | "
 # Dates from these sources are weak evidence: the timeline can show them apart.
-WEAK_DATE_SOURCES = ("body", "relative")
+WEAK_DATE_SOURCES = ("body", "relative", "crawl")
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,10 @@ class RawArticle:
     published_meta: str | None = None
     # Where it came from, for messages: "path" or "path:row 12".
     origin: str = ""
+    # ISO 639-1 code ("en", "ar"), from the file or detected; None when unknown.
+    language: str | None = None
+    # "crawl" when the only date is when a machine fetched the page (weak evidence).
+    date_hint: str | None = None
 
 
 # A reason is one line a person reads; a 10 MB column name or parser dump must not make it longer.

@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("out", type=Path)
     export.add_argument("--store", type=Path, default=None)
     export.set_defaults(run=_export)
+    look = commands.add_parser("inspect", help="how files would be read (kind, mapping, dates)")
+    look.add_argument("paths", nargs="+")
+    look.set_defaults(run=lambda args: _inspect(args.paths))
     show = commands.add_parser("show", help="what a store holds")
     show.add_argument("--store", type=Path, default=None)
     show.set_defaults(run=_show)
@@ -68,6 +71,12 @@ def _progress(done: int, total: int, path: str) -> None:
     name = Path(path).name[-30:]
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} files  {name:<30}")
     sys.stderr.flush()
+
+
+def _inspect(paths: list[str]) -> int:
+    from loaders.inspect import main as inspect_main  # late: keeps `show` free of the readers
+
+    return inspect_main(paths)
 
 
 def _export(args: argparse.Namespace) -> int:

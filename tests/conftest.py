@@ -94,11 +94,15 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# pytest's own __main__, taken before any test runs.
+PYTEST_MAIN = sys.modules.get("__main__")
+
+
 @pytest.fixture(autouse=True)
 def _keep_main_module() -> Iterator[None]:
-    """AppTest runs app.py as a module named __main__ and leaves it in sys.modules; a later test
-    that spawns processes (Dask workers) would make each child re-run the page and die."""
-    main = sys.modules.get("__main__")
+    """AppTest runs app.py as a module named __main__ and leaves it in sys.modules (a module or
+    session fixture too); a test that spawns processes (Dask workers) would make each child
+    re-run the page and die. Every test starts with pytest's own __main__."""
+    if PYTEST_MAIN is not None:
+        sys.modules["__main__"] = PYTEST_MAIN
     yield
-    if main is not None:
-        sys.modules["__main__"] = main

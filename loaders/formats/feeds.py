@@ -11,6 +11,7 @@ from typing import Any
 import feedparser
 
 from loaders.formats.tabular import first_sentence, repair_mojibake
+from loaders.outlets import feed_outlet
 from loaders.schema import Problem, RawArticle, one_line
 
 # Entity declarations enable "billion laughs" expansion bombs; news feeds never need them.
@@ -41,8 +42,14 @@ def read_feed(data: bytes, origin: str) -> tuple[list[RawArticle], list[Problem]
         parsed = feedparser.parse(data)  # bytes, never str: a str is taken as a URL or file name
     except Exception as exc:  # feedparser lets some errors out (a NUL in the encoding name)
         return [], [Problem(origin, f"feed does not parse: {one_line(exc)}")]
-    source = html_to_text(parsed.feed.get("title") or "") or Path(origin).name
+    title = html_to_text(parsed.feed.get("title") or "")
+    # The outlet, not its tagline: "Al Jazeera – Breaking News, ..." is Al Jazeera.
+    source = feed_outlet(title, parsed.feed.get("link")) or title or Path(origin).name
+    language = (parsed.feed.get("language") or "").split("-")[0].lower() or None
     articles = [_entry_article(e, source, f"{origin}:entry {n}") for n, e in enumerate(parsed.entries, 1)]
+    for article in articles:
+        if article is not None:
+            article.language = language
     kept = [a for a in articles if a is not None]
     if not kept:
         # A truncated feed can yield one hollow entry: the parse error is the real news.

@@ -1,9 +1,11 @@
 """Files and folders into RawArticle records plus Problems: find the files, pick each one's reader.
 
-Dispatch is by extension, then by sniffing the bytes: .txt/.text and unknown text -> the page-text
-dump format (aawsat.py); .csv/.tsv/.json/.jsonl/.ndjson/.parquet -> tables (tabular.py);
-.xml/.rss/.atom, or text that starts like a feed -> feeds (feeds.py). `read_file` never raises:
-every failure is a Problem with a one-line reason, so one bad file never stops a batch.
+Dispatch is by extension, then by sniffing the bytes: .csv/.tsv/.json/.jsonl/.ndjson/.parquet ->
+tables (tabular.py); .xml/.rss/.atom, or text that starts like a feed -> feeds (feeds.py); saved
+pages -> html.py; .zip/.gz/.tgz/.tar -> archives.py, member by member; other text is told by
+content (JSON, a delimited table, else the page-text dump format of aawsat.py). `read_file` never
+raises: every failure is a Problem with a one-line reason, so one bad file never stops a batch.
+`read_file_report` also returns the FileReport saying how the file was read.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from loaders.formats import archives
 from loaders.formats.aawsat import parse_dump
 from loaders.formats.feeds import read_feed
+from loaders.formats.html import looks_like_html, read_html
+from loaders.formats.report import FileReport
 from loaders.formats.tabular import (
     SNIFF_BYTES,
     TABLE_KINDS,
@@ -21,6 +26,7 @@ from loaders.formats.tabular import (
     check_text_head,
     decode_bytes,
     read_table_data,
+    sniff_delimiter,
 )
 from loaders.schema import Problem, RawArticle
 
@@ -44,6 +50,11 @@ CONTAINER_MAGIC = (
     (b"%PDF", "PDF document", "export its text first"),
 )
 ArticlesAndProblems = tuple[list[RawArticle], list[Problem]]
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".mhtml"})
+ARCHIVE_SUFFIXES = frozenset({".zip", ".gz", ".tgz", ".tar"})
+# A text file whose first lines split into this many fields or more by one delimiter is a table.
+MIN_TABLE_FIELDS = 3
+TABLE_SNIFF_LINES = 10
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -84,18 +95,47 @@ def read_file(
     source: str | None = None,
 ) -> ArticlesAndProblems:
     """Articles and problems of one file; never raises. `source` overrides every article's."""
-    path = Path(path)
-    try:
-        articles, problems = _read(path, mapping)
-    except Exception as exc:  # a surprise in one file must not stop a batch of thousands
-        return [], [Problem(str(path), f"unexpected error: {type(exc).__name__}: {exc}")]
-    if source:
-        for article in articles:
-            article.source = source
+    articles, problems, _ = read_file_report(path, mapping=mapping, source=source)
     return articles, problems
 
 
-def _read(path: Path, mapping: dict[str, str] | None) -> ArticlesAndProblems:
+def read_file_report(
+    path: Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    source: str | None = None,
+) -> tuple[list[RawArticle], list[Problem], FileReport]:
+    """Articles, problems and how the file was read (kind, mapping, dates, rows); never raises."""
+    path = Path(path)
+    report = FileReport(str(path))
+    try:
+        articles, problems = _read(path, mapping, report)
+        _add_languages(articles, report)
+    except Exception as exc:  # a surprise in one file must not stop a batch of thousands
+        return [], [Problem(str(path), f"unexpected error: {type(exc).__name__}: {exc}")], report
+    if source:
+        for article in articles:
+            article.source = source
+    report.kept = len(articles)
+    return articles, problems, report
+
+
+def _add_languages(articles: list[RawArticle], report: FileReport) -> None:
+    """Detect the language of articles the file did not label, and count languages."""
+    from loaders.language import detect_languages, fill_from_majority
+
+    todo = [a for a in articles if not a.language]
+    if todo:
+        found = detect_languages([f"{a.title}. {a.body[:300]}" for a in todo])
+        for article, language in zip(todo, found, strict=True):
+            article.language = language
+        filled = fill_from_majority([a.language for a in articles])
+        for article, language in zip(articles, filled, strict=True):
+            article.language = language
+    report.languages.update(a.language or "unknown" for a in articles)
+
+
+def _read(path: Path, mapping: dict[str, str] | None, report: FileReport) -> ArticlesAndProblems:
     """Check the file, read its bytes and hand them to the reader its name or content calls for."""
     reason = _stat_problem(path)
     if reason is not None:
@@ -104,18 +144,58 @@ def _read(path: Path, mapping: dict[str, str] | None) -> ArticlesAndProblems:
     try:
         with path.open("rb", buffering=0) as handle:  # raw: read() sizes one buffer, no copy
             # The head alone tells a compressed or binary file: 200 MB of it is never read.
-            reason = _head_problem(handle.read(SNIFF_BYTES), suffix)
+            head = handle.read(SNIFF_BYTES)
+            # Archives are opened when their name says so; a .txt that is gzip stays a Problem.
+            archive = archives.kind_of(head) if suffix in ARCHIVE_SUFFIXES else None
+            reason = None if archive else _head_problem(head, suffix)
             if reason is not None:
                 return _problem(path, reason)
             handle.seek(0)
             data = handle.read()
     except OSError as exc:
         return _problem(path, f"cannot read file ({exc.strerror or exc})")
+    if archive:
+        return _read_archive(path, data, mapping, report)
+    return _read_data(path.name, str(path), data, mapping, report)
+
+
+def _read_data(
+    name: str, origin: str, data: bytes, mapping: dict[str, str] | None, report: FileReport
+) -> ArticlesAndProblems:
+    """Bytes of one file (or archive member) to the reader its name or content calls for."""
+    suffix = Path(name).suffix.lower()
     if suffix in FEED_SUFFIXES:
-        return read_feed(data, str(path))
+        report.kind = "feed"
+        return read_feed(data, origin)
     if suffix in TABLE_KINDS:
-        return read_table_data(data, TABLE_KINDS[suffix], str(path), mapping=mapping)
-    return _read_text(path, data)
+        report.kind = TABLE_KINDS[suffix]
+        return read_table_data(data, TABLE_KINDS[suffix], origin, mapping=mapping, report=report)
+    return _read_text(Path(origin), data, mapping, report, suffix)
+
+
+def _read_archive(
+    path: Path, data: bytes, mapping: dict[str, str] | None, report: FileReport
+) -> ArticlesAndProblems:
+    """Every member of a zip/gzip/tar archive, read in memory, each by its own kind."""
+    articles: list[RawArticle] = []
+    problems: list[Problem] = []
+    kinds = []
+    try:
+        for name, member in archives.members(data, path.name):
+            if _is_skipped(Path(name).name):
+                continue
+            part = FileReport(f"{path} > {name}")
+            found, trouble = _read_data(name, f"{path} > {name}", member, mapping, part)
+            articles += found
+            problems += [Problem(str(path), f"{name}: {t.reason}") for t in trouble]
+            kinds.append(part.kind)
+            report.merge(part)
+    except archives.ArchiveError as exc:
+        problems.append(Problem(str(path), str(exc)))
+    report.kind = f"{archives.kind_of(data)} > {', '.join(sorted(set(kinds))) or 'nothing'}"
+    if not articles and not problems:
+        problems.append(Problem(str(path), "archive holds no files"))
+    return articles, problems
 
 
 def _stat_problem(path: Path) -> str | None:
@@ -154,20 +234,47 @@ def _container_problem(data: bytes, suffix: str) -> str | None:
     return None
 
 
-def _read_text(path: Path, data: bytes) -> ArticlesAndProblems:
-    """A text file: a feed if it starts like one, else the page-text dump format."""
+def _read_text(
+    path: Path, data: bytes, mapping: dict[str, str] | None, report: FileReport, suffix: str
+) -> ArticlesAndProblems:
+    """A text file, told by content: a feed, a saved page, JSON, a table, else a page-text dump."""
     try:
         text = decode_bytes(data)
     except TableError as exc:
         return _problem(path, str(exc))
     if not text.strip():
         return _problem(path, "empty file")
+    start = text.lstrip()[:1]
     if text.lstrip().startswith(FEED_STARTS):
+        report.kind = "feed"
         return read_feed(data, str(path))  # raw bytes: the XML declaration names the encoding
+    if looks_like_html(text) or suffix in HTML_SUFFIXES:
+        return read_html(text, str(path), report)
+    if start in "[{":
+        report.kind = "json"
+        return read_table_data(data, "json", str(path), mapping=mapping, report=report)
+    table = _table_kind(text)
+    if table is not None:
+        report.kind = f"{table} (by content)"
+        return read_table_data(data, table, str(path), mapping=mapping, report=report)
+    report.kind = "page-text dump"
     articles = parse_dump(text, str(path))
     if not articles:
         return _problem(path, "no articles found (expected a title line, then paragraphs)")
     return articles, []
+
+
+def _table_kind(text: str) -> str | None:
+    """ "tsv" or "csv" when the first lines split steadily into several fields, else None."""
+    sep = sniff_delimiter(text)
+    lines = [ln for ln in text[:SNIFF_BYTES].split("\n")[:TABLE_SNIFF_LINES] if ln.strip()]
+    if len(lines) < 2:
+        return None
+    counts = [ln.count(sep) + 1 for ln in lines]
+    steady = counts.count(counts[0]) >= 0.8 * len(counts) and counts[0] >= MIN_TABLE_FIELDS
+    if not steady or sep not in ("\t", ",", ";", "|"):
+        return None
+    return "tsv" if sep == "\t" else "csv"
 
 
 def _problem(path: Path, reason: str) -> ArticlesAndProblems:

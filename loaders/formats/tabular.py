@@ -1,10 +1,12 @@
 """CSV/TSV/JSON/JSONL/Parquet files into RawArticle records, with column auto-mapping.
 
-Columns are matched case-insensitively against the candidate names below, first match wins;
-`mapping` ({our field: file column}) overrides the guess. A body stored as a list of paragraphs
-(JSON array, Parquet list, or a Python-list repr string) is joined with blank lines. A row with a
-body but no title gets the body's first sentence as its title; rows without text are skipped and
-counted in one Problem.
+Columns are mapped by name tokens and by what their values look like (columns.py); `mapping`
+({our field: file column}) overrides the guess. The structure is found first: the delimiter from
+the first lines, note lines before the header, a missing header, stray quotes, nested JSON.
+A body stored as a list of paragraphs (JSON array, Parquet list, or a Python-list repr string) is
+joined with blank lines. A headline-only export (no body column) is coverage: its description or
+summary is the lead. Without a title column the title is the body's first sentence, else the URL
+slug. Rows without text are skipped and counted; how the file was read goes into a FileReport.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import ftfy
 import numpy as np
@@ -28,7 +31,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from loaders.dateorder import normalize_dates
+from loaders.dates import parse_date
+from loaders.formats import columns as colmap
+from loaders.formats.passages import fold_rows, id_column
+from loaders.formats.report import FileReport
+from loaders.outlets import outlet_name, split_title_outlet
 from loaders.schema import Problem, RawArticle, one_line
+from loaders.textclean import clean_bodies, clean_short
 
 FIELDS = ("title", "body", "published", "url", "source", "captions")
 # Candidate columns per field, most wanted first. "title" beats "title_from_page": both are
@@ -52,7 +62,12 @@ TABLE_KINDS = {
     ".parquet": "parquet",
 }
 # Keys under which JSON exports wrap their list of articles, most common first.
-JSON_WRAPPER_KEYS = ("articles", "items", "entries", "data", "results", "records", "stories")
+JSON_WRAPPER_KEYS = ("articles", "items", "entries", "data", "results", "records", "stories", "docs")
+# How deep the list of articles may sit ({"response": {"docs": [...]}}), and how far nested
+# objects are flattened into dotted columns ("headline.main").
+JSON_SEARCH_LEVELS = 4
+JSON_FLATTEN_LEVELS = 3
+JSON_NESTED_SAMPLE = 100
 
 TITLE_MAX_CHARS = 120
 # A derived title shorter than this stopped at an abbreviation ("Mr."): look for a later stop.
@@ -64,7 +79,6 @@ MAX_ROW_PROBLEMS = 20
 SNIFF_BYTES = 64 * 1024
 # Share of control characters above which decoded "text" is really binary.
 MAX_CONTROL_SHARE = 0.05
-URL_SAMPLE_ROWS = 100
 # Share of UTF-16 code units that must carry a zero byte (spaces, digits, punctuation, Latin
 # letters) before NUL-laden bytes are read as UTF-16 without a byte-order mark.
 MIN_UTF16_ZERO_SHARE = 0.1
@@ -75,10 +89,85 @@ MAX_LISTED_NAME_CHARS = 40
 MAX_UNCLOSED_QUOTES = 5
 
 UNDECODABLE = "cannot decode text (tried UTF-8, UTF-16, cp1252)"
-_MOJIBAKE = re.compile("â€|Ã[\u0080-\u00bf\u0152-\u2122\u20ac]|Â[\u00a0-\u00bf]")
-_MOJIBAKE_MARKERS = ("â€", "Ã", "Â")
+# "â\x80\x98": the same mistake read as Latin-1, C1 control characters kept.
+_MOJIBAKE = re.compile("â€|â[\u0080-\u009f]|Ã[\u0080-\u00bf\u0152-\u2122\u20ac]|Â[\u00a0-\u00bf]")
+_MOJIBAKE_MARKERS = ("â€", "Ã", "Â", "â\x80")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s|$)")
+# Words a full stop follows without ending the sentence ("Mr.", "Gen.", "U. S.", "Jan.").
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "maj",
+        "adm",
+        "rep",
+        "sen",
+        "gov",
+        "prof",
+        "jr",
+        "sr",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "rev",
+        "hon",
+        "pres",
+        "dept",
+        "est",
+        "approx",
+        "fig",
+    ]
+)
+# A dateline opening a body: "WASHINGTON —", "TEL AVIV, Israel –", "TEHRAN, Aug. 13 (MNA) –".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{1,30}?)?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
+_SLUG_WORDS = re.compile(r"[A-Za-z\u0600-\u06ff]{2,}")
+# A URL slug of at least this many words reads as a headline.
+SLUG_MIN_WORDS = 4
+# Cell values that mean "no value" in exports and scraper output.
+NA_TOKENS = ("NA", "N/A", "n/a", "na", "null", "NULL", "None", "none", "nan", "NaN", "#N/A", "-", "[]", "{}")
+NA_MAX_CHARS = 4
+# "Headline - Outlet": the outlet part, and when a title column counts as written that way.
+_OUTLET_SUFFIX = r"\s+[-–—|]\s+([^-–—|]{2,60})$"
+MIN_SUFFIX_SHARE = 0.6
+_SUFFIX_HINT = r"\s+[-–—|]\s+[^-–—|]{2,60}$"
+SUFFIX_SAMPLE_ROWS = 500
+MAX_SUFFIX_DISTINCT_SHARE = 0.5
+# Reasons that describe how a file was read: the report's notes, not Problems.
+READ_NOTES = ("no header line", "stray quote characters")
+# How far down a delimited file its header may sit after lines of notes.
+MAX_PREAMBLE_LINES = 10
+# Lines looked at to tell the delimiter; the share of them that must split into equal counts.
+SNIFF_LINES = 20
+MIN_STEADY_SHARE = 0.8
+# A header cell is a name: longer than this, it is an article's text.
+MAX_HEADER_CELL_CHARS = 60
 _BAD_LINE = re.compile(r"Skipping line (\d+): (.+)")
 # pandas' warning when rows carry more fields than the header (index_col=False drops them).
 _EXTRA_FIELDS = "Length of header or names does not match length of data"
@@ -110,16 +199,27 @@ def read_table_data(
     origin: str,
     *,
     mapping: dict[str, str] | None = None,
+    report: FileReport | None = None,
 ) -> tuple[list[RawArticle], list[Problem]]:
     """Articles and problems of table bytes of a kind ("csv", "tsv", "json", "jsonl", "parquet")."""
+    report = report if report is not None else FileReport(origin)
+    report.kind = report.kind or kind
     try:
         frame, reasons = load_frame(data, kind)
-        articles, more = frame_to_articles(frame, origin, mapping=mapping)
+        # How the file was read goes to the report; only lost rows are Problems.
+        report.notes += [r for r in reasons if _is_note(r)]
+        reasons = [r for r in reasons if not _is_note(r)]
+        articles, more = frame_to_articles(frame, origin, mapping=mapping, report=report)
     except TableError as exc:
         return [], [Problem(origin, str(exc))]
     except Exception as exc:  # a damaged file must not stop a batch of thousands
         return [], [Problem(origin, f"unexpected error: {type(exc).__name__}: {one_line(exc)}")]
     return articles, [Problem(origin, reason) for reason in [*_capped(reasons), *more]]
+
+
+def _is_note(reason: str) -> bool:
+    """True for a reason that says how a file was read rather than what was lost."""
+    return reason.startswith(READ_NOTES) or reason.endswith("before the header skipped")
 
 
 def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
@@ -135,16 +235,29 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
     if kind == "jsonl":
         return _read_jsonl(text)
     sep = "\t" if kind == "tsv" else sniff_delimiter(text)
+    text, preamble = skip_preamble(text, sep)
+    reasons = [f"{_plural(preamble, 'line')} before the header skipped"] if preamble else []
     header = _header_names(text, sep)
-    reasons = _repeated_column_reasons(header)
+    if len(header) > 1 and not looks_like_header(header):
+        names = [f"column {n}" for n in range(1, len(header) + 1)]
+        text = sep.join(names) + "\n" + text
+        header = names
+        reasons.append("no header line: columns mapped by their content")
+    reasons += _repeated_column_reasons(header)
     text, unclosed = _blank_unclosed_quotes(text, sep)
     reasons += unclosed
     # Unchanged UTF-8 goes to pyarrow as it is: re-encoding 200 MB costs a second.
-    same = encoding == "utf-8-sig" and text is raw
+    same = encoding == "utf-8-sig" and text is raw and not preamble
     utf8 = data.removeprefix(codecs.BOM_UTF8) if same else None
     # pyarrow reads clean files several times faster; pandas re-reads a file with bad lines
     # because only its parser can say which line numbers they were.
     frame = _read_delimited_fast(text, sep, utf8, header)
+    if frame is None and '"' in text:
+        # Stray quote characters (a post quoting someone) break the field counts of a file
+        # that never quotes its fields: read it again taking quotes as text.
+        frame = _read_delimited_fast(text, sep, None, header, quoting=False)
+        if frame is not None:
+            reasons.append("stray quote characters: read without quoting")
     if frame is None:
         frame, bad_lines = _read_delimited(text, sep)
         reasons += bad_lines
@@ -240,11 +353,51 @@ def first_line(text: str) -> str:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter the header line uses most (comma, semicolon, tab or pipe)."""
-    header = first_line(text)
+    """The delimiter (comma, semicolon, tab or pipe) the first lines split into equal counts."""
+    lines = [ln for ln in _head_lines(text, SNIFF_LINES) if ln.strip()]
+    if not lines:
+        return ","
+
+    def steadiness(sep: str) -> tuple[float, int]:
+        counts = [ln.count(sep) for ln in lines]
+        mode = max(set(counts), key=counts.count)
+        return (counts.count(mode) / len(counts) if mode else 0.0, mode)
+
+    scores = {sep: steadiness(sep) for sep in (",", ";", "\t", "|")}
+    best = max(scores, key=lambda sep: scores[sep])
+    if scores[best][0] >= MIN_STEADY_SHARE:
+        return best
+    header = lines[0]
     counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
+
+
+def _head_lines(text: str, count: int) -> list[str]:
+    """The first `count` lines, without splitting the whole text."""
+    return text[:SNIFF_BYTES].split("\n")[:count]
+
+
+def skip_preamble(text: str, sep: str) -> tuple[str, int]:
+    """The text from its header on: leading note lines with no delimiter are dropped."""
+    lines = _head_lines(text, MAX_PREAMBLE_LINES + 1)
+    skip = next((i for i, ln in enumerate(lines) if sep in ln), 0)
+    if skip == 0 or skip > MAX_PREAMBLE_LINES:
+        return text, 0
+    offset = sum(len(ln) + 1 for ln in lines[:skip])
+    notes = sum(1 for ln in lines[:skip] if ln.strip())
+    return text[offset:], notes
+
+
+def looks_like_header(cells: Sequence[str]) -> bool:
+    """True if a first row names columns rather than holding an article (no URL, date, prose)."""
+    for cell in cells:
+        value = cell.strip()
+        if len(value) > MAX_HEADER_CELL_CHARS or value.startswith(("http://", "https://")):
+            return False
+        if value.replace(".", "", 1).isdigit() or (any(c.isdigit() for c in value) and parse_date(value)):
+            return False
+    return True
 
 
 def _header_names(text: str, sep: str) -> list[str]:
@@ -325,7 +478,9 @@ def _blank_line(text: str, number: int) -> str:
     return text[:start] + text[stop:]
 
 
-def _read_delimited_fast(text: str, sep: str, utf8: bytes | None, header: list[str]) -> pd.DataFrame | None:
+def _read_delimited_fast(
+    text: str, sep: str, utf8: bytes | None, header: list[str], *, quoting: bool = True
+) -> pd.DataFrame | None:
     """CSV/TSV with pyarrow's multithreaded reader, all columns as text; None on any bad row."""
     if not header:
         return None
@@ -339,7 +494,10 @@ def _read_delimited_fast(text: str, sep: str, utf8: bytes | None, header: list[s
         table = pacsv.read_csv(
             io.BytesIO(utf8 if utf8 is not None else text.encode("utf-8")),
             parse_options=pacsv.ParseOptions(
-                delimiter=sep, newlines_in_values=True, invalid_row_handler=note_invalid
+                delimiter=sep,
+                newlines_in_values=quoting,
+                quote_char='"' if quoting else False,
+                invalid_row_handler=note_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
@@ -393,7 +551,14 @@ def _read_json(text: str) -> tuple[pd.DataFrame, list[str]]:
     objects = [r for r in records if isinstance(r, dict)]
     skipped = len(records) - len(objects)
     reasons = [f"{_plural(skipped, 'array item')} not an object, skipped"] if skipped else []
-    return pd.DataFrame.from_records(objects), [*_repeated_key_reasons(repeated), *reasons]
+    return _records_frame(objects), [*_repeated_key_reasons(repeated), *reasons]
+
+
+def _records_frame(objects: list[dict[str, Any]]) -> pd.DataFrame:
+    """Records as a table; nested objects flattened to dotted columns ("source.name")."""
+    if not any(isinstance(v, dict) for obj in objects[:JSON_NESTED_SAMPLE] for v in obj.values()):
+        return pd.DataFrame.from_records(objects)
+    return pd.json_normalize(objects, max_level=JSON_FLATTEN_LEVELS)
 
 
 TOO_DEEP = "JSON nested too deeply to read (thousands of levels of [ or {)"
@@ -434,7 +599,27 @@ def _unwrap_records(value: Any) -> list[Any] | None:
         inner = value.get(key)
         if isinstance(inner, list) and any(isinstance(item, dict) for item in inner):
             return inner
+    nested = _deepest_list(value)
+    if nested is not None:
+        return nested
     return [value] if _find_column(list(value), "body") else None
+
+
+def _deepest_list(value: dict[str, Any]) -> list[Any] | None:
+    """The longest list of objects under any key, a few levels down ({"response": {"docs": []}})."""
+    best: list[Any] | None = None
+    level = [value]
+    for _ in range(JSON_SEARCH_LEVELS):
+        below = [v for d in level for v in d.values() if isinstance(v, dict)]
+        for d in below:
+            for inner in d.values():
+                is_records = isinstance(inner, list) and any(isinstance(i, dict) for i in inner[:10])
+                if is_records and (best is None or len(inner) > len(best)):
+                    best = inner
+        if best is not None:
+            return best
+        level = below
+    return None
 
 
 def _read_jsonl(text: str) -> tuple[pd.DataFrame, list[str]]:
@@ -484,48 +669,192 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
 
 
 def frame_to_articles(
-    frame: pd.DataFrame, origin: str, *, mapping: dict[str, str] | None = None
+    frame: pd.DataFrame,
+    origin: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    report: FileReport | None = None,
 ) -> tuple[list[RawArticle], list[str]]:
     """RawArticles of a table's rows, plus reasons (rows skipped) for the caller's Problems."""
+    report = report if report is not None else FileReport(origin)
     frame = _unique_columns(frame)
-    columns = resolve_columns(frame, mapping)
-    bodies = column_texts(frame, columns["body"], paragraphs=True)
-    titles, published, urls, sources = (
-        column_texts(frame, columns.get(field)) for field in ("title", "published", "url", "source")
-    )
-    captions = column_lists(frame, columns.get("captions"))
+    found = resolve_mapping(frame, mapping)
+    _describe_mapping(report, found)
+    report.rows += len(frame)
+    frame = _fold_passages(frame, found, report)
+    rows = _row_columns(frame, found, report)
     with _gc_paused():
         articles = _build_articles(
-            origin, bodies, titles, published, urls, sources, captions, Path(origin).name
+            origin, rows, found.get("captions") and column_lists(frame, found.get("captions"))
         )
     skipped = len(frame) - len(articles)
+    report.kept += len(articles)
+    if skipped:
+        body = found.get("body")
+        why = f"empty {body!r} (the text column)" if body else "neither title nor text"
+        report.skipped[f"rows with {why}"] += skipped
     return articles, [f"{_plural(skipped, 'row')} without text skipped"] if skipped else []
 
 
-def _build_articles(
-    origin: str,
-    bodies: list[str],
-    titles: list[str],
-    published: list[str],
-    urls: list[str],
-    sources: list[str],
-    captions: list[list[str]] | None,
-    default_source: str,
-) -> list[RawArticle]:
-    """One RawArticle per row with a body (the columns are already clean strings)."""
-    return [
-        RawArticle(
-            title=titles[row] or first_sentence(body),
-            body=body,
-            captions=captions[row] if captions is not None else [],
-            source=sources[row] or default_source,
-            url=urls[row] or None,
-            published_meta=published[row] or None,
-            origin=f"{origin}:row {row + 1}",
+def _fold_passages(frame: pd.DataFrame, found: colmap.ColumnMapping, report: FileReport) -> pd.DataFrame:
+    """Rows that are passages of one article (same id or title as their neighbours) as one row."""
+    body = found.get("body")
+    if body is None:
+        return frame
+    for key in (k for k in (id_column(frame), found.get("title")) if k):
+        others = [c for f, c in found.columns.items() if f not in ("body", "captions") and c != key]
+        folded, note = fold_rows(frame, body, [key], others)
+        if note:
+            report.notes.append(note)
+            return folded
+    return frame
+
+
+def resolve_mapping(frame: pd.DataFrame, mapping: dict[str, str] | None = None) -> colmap.ColumnMapping:
+    """Field -> column by the analyst's `mapping`, then names, then content; TableError if no text."""
+    names = [str(c) for c in frame.columns]
+    given: dict[str, str] = {}
+    for field, wanted in (mapping or {}).items():
+        if field not in FIELDS and field not in colmap.FIELDS:
+            raise TableError(f"unknown field {field!r} in mapping (fields: {', '.join(FIELDS)})")
+        found = _match(names, wanted)
+        if found is None:
+            raise TableError(f"mapped column {wanted!r} not found (columns: {_listing(names)})")
+        given[field] = found
+    found_mapping = colmap.map_columns(frame, given)
+    if not any(found_mapping.get(f) for f in ("body", "title", "lead")):
+        raise TableError(f"no recognizable text column (columns: {_listing(names)})")
+    return found_mapping
+
+
+def resolve_columns(frame: pd.DataFrame, mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Our field -> the frame's column (see resolve_mapping)."""
+    return dict(resolve_mapping(frame, mapping).columns)
+
+
+def _describe_mapping(report: FileReport, found: colmap.ColumnMapping) -> None:
+    """Put the mapping, how each field was found and sample values into the report."""
+    report.columns.update(found.columns)
+    report.chosen_by.update(found.why)
+    report.samples.update(found.samples)
+    if found.crawl_date:
+        report.notes.append(f"dates are crawl times ({found.get('published')}): weak evidence")
+
+
+def _row_columns(
+    frame: pd.DataFrame, found: colmap.ColumnMapping, report: FileReport
+) -> dict[str, list[Any]]:
+    """Every field as one clean list per row, built with column operations."""
+    texts = {f: _text_series(frame, found.get(f), paragraphs=f in ("body", "lead")) for f in colmap.FIELDS}
+    bodies, removed = clean_bodies(texts["body"])
+    report.removed.update(removed)
+    lead, _ = clean_bodies(texts["lead"])
+    titles = clean_short(texts["title"])
+    published, order = normalize_dates(texts["published"])
+    if order:
+        report.date_order = order
+    urls = texts["url"]
+    source_column = texts["source"]
+    if found.get("source") is None:
+        titles, source_column = _outlet_suffixes(titles, source_column, report)
+    sources = _outlets(source_column, urls)
+    languages = _languages(texts["language"])
+    return {
+        "title": titles.tolist(),
+        "body": bodies.tolist(),
+        "lead": lead.tolist(),
+        "published": published.tolist(),
+        "url": urls.tolist(),
+        "source": sources,
+        "language": languages,
+        "hint": "crawl" if found.crawl_date else None,
+        # A full-text export's row without text lost it; a headline export never had any.
+        "needs_text": found.get("body") is not None,
+    }
+
+
+def _text_series(frame: pd.DataFrame, name: str | None, *, paragraphs: bool = False) -> pd.Series:
+    """A column as stripped strings, missing and NA tokens as ""."""
+    if name is None:
+        return pd.Series([""] * len(frame), dtype="string")
+    column = frame[name]
+    if isinstance(column.dtype, pd.StringDtype) and not (paragraphs and column.str.startswith("[").any()):
+        values = column.fillna("").str.strip()  # no list detour: a 200 MB column is not copied
+    else:
+        values = pd.Series(
+            column_texts(frame, name, paragraphs=paragraphs), dtype="string", index=frame.index
         )
-        for row, body in enumerate(bodies)
-        if body
-    ]
+    missing = values.str.len().le(NA_MAX_CHARS) & values.isin(NA_TOKENS)
+    return values.where(~missing, "") if missing.any() else values
+
+
+def _outlet_suffixes(
+    titles: pd.Series, sources: pd.Series, report: FileReport
+) -> tuple[pd.Series, pd.Series]:
+    """Titles written "Headline - Outlet" (Google News) give the outlet when no column does.
+
+    Only when most titles carry such a suffix and the suffixes repeat: one "Iran - Oman talks"
+    among plain headlines is a headline, not an outlet.
+    """
+    if titles.head(SUFFIX_SAMPLE_ROWS).str.contains(_SUFFIX_HINT, regex=True).mean() < MIN_SUFFIX_SHARE:
+        return titles, sources  # the common case, judged on a sample: no pass over every title
+    suffix = titles.str.extract(_OUTLET_SUFFIX, expand=False)
+    found = suffix.notna()
+    if found.mean() < MIN_SUFFIX_SHARE or suffix[found].nunique() > MAX_SUFFIX_DISTINCT_SHARE * found.sum():
+        return titles, sources
+    report.notes.append(f'outlet from the title suffix ("Headline - Outlet") in {int(found.sum())} rows')
+    stripped = titles.str.replace(_OUTLET_SUFFIX, "", regex=True).str.rstrip()
+    return titles.where(~found, stripped), sources.where(~found, suffix.str.strip())
+
+
+def _outlets(sources: pd.Series, urls: pd.Series) -> list[str]:
+    """The outlet per row: the source column's value, mapped once per distinct value."""
+    names = {v: outlet_name(v) for v in sources.unique().tolist() if v}
+    # Rows without one keep "" (the file name stands in); the pipeline then names the URL's site.
+    return [names.get(v, "") for v in sources.tolist()]
+
+
+def _languages(values: pd.Series) -> list[str | None]:
+    """ISO codes from a language column ("English" -> "en"), None where it says nothing."""
+    from loaders.language import language_code
+
+    codes = {v: language_code(v) for v in values.unique().tolist() if v}
+    return [codes.get(v) for v in values.tolist()]
+
+
+def _build_articles(origin: str, rows: dict[str, Any], captions: list[list[str]] | None) -> list[RawArticle]:
+    """One RawArticle per row with a title, body or lead (the columns are already clean)."""
+    default_source = Path(origin.split(" > ")[-1]).name  # an archive member by its own name
+    articles = []
+    titles, bodies, leads = rows["title"], rows["body"], rows["lead"]
+    for row, body in enumerate(bodies):
+        title, lead, url = titles[row], leads[row], rows["url"][row] or None
+        source = rows["source"][row]
+        if not (body or lead) if rows["needs_text"] else not (title or lead):
+            continue
+        if title and source:
+            title = split_title_outlet(title, source)
+        if not body and lead and not _repeats_title(lead, title):
+            body = lead  # headline-only exports: the description is the lead paragraph
+        articles.append(
+            RawArticle(
+                title=title or first_sentence(body) or title_from_slug(url) or first_sentence(lead),
+                body=body,
+                captions=captions[row] if captions else [],
+                source=source or default_source,
+                url=url,
+                published_meta=rows["published"][row] or None,
+                origin=f"{origin}:row {row + 1}",
+                language=rows["language"][row],
+                date_hint=rows["hint"],
+            )
+        )
+    return articles
+
+
+def _repeats_title(lead: str, title: str) -> bool:
+    """True if a lead only repeats the headline (Google News puts "Title  Outlet" there)."""
+    return bool(title) and lead.startswith(title[: max(20, len(title) // 2)])
 
 
 @contextmanager
@@ -561,28 +890,6 @@ def column_texts(frame: pd.DataFrame, name: str | None, *, paragraphs: bool = Fa
 def column_lists(frame: pd.DataFrame, name: str | None) -> list[list[str]] | None:
     """A captions column as lists of strings, or None when the table has none."""
     return None if name is None else [cell_list(value) for value in frame[name].tolist()]
-
-
-def resolve_columns(frame: pd.DataFrame, mapping: dict[str, str] | None = None) -> dict[str, str]:
-    """Our field -> the frame's column: `mapping` first, then candidate names."""
-    names = [str(c) for c in frame.columns]
-    listing = _listing(names)
-    columns: dict[str, str] = {}
-    for field, wanted in (mapping or {}).items():
-        if field not in FIELDS:
-            raise TableError(f"unknown field {field!r} in mapping (fields: {', '.join(FIELDS)})")
-        found = _match(names, wanted)
-        if found is None:
-            raise TableError(f"mapped column {wanted!r} not found (columns: {listing})")
-        columns[field] = found
-    for field in FIELDS:
-        if field not in columns:
-            found = _find_url_column(frame) if field == "url" else _find_column(names, field)
-            if found is not None:
-                columns[field] = found
-    if "body" not in columns:
-        raise TableError(f"no recognizable text column (columns: {listing})")
-    return columns
 
 
 def _unique_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -625,17 +932,6 @@ def _find_column(names: Sequence[str], field: str) -> str | None:
         if found is not None:
             return found
     return None
-
-
-def _find_url_column(frame: pd.DataFrame) -> str | None:
-    """The URL column, preferring one with full http URLs over a relative href."""
-    names = [str(c) for c in frame.columns]
-    present = [n for c in COLUMN_CANDIDATES["url"] if (n := _match(names, c)) is not None]
-    for name in present:
-        sample = [cell_text(v) for v in frame[name].head(URL_SAMPLE_ROWS).tolist()]
-        if any(v.startswith(("http://", "https://")) for v in sample):
-            return name
-    return present[0] if present else None
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -714,14 +1010,49 @@ def parse_list_repr(text: str) -> list[str] | None:
 
 
 def first_sentence(text: str) -> str:
-    """The body's first sentence as a stand-in title, cut at a word near TITLE_MAX_CHARS."""
+    """The body's first sentence as a stand-in title, cut at a word near TITLE_MAX_CHARS.
+
+    A dateline ("WASHINGTON —") is left out, and a full stop after an abbreviation or an initial
+    ("Mr.", "U. S.") or before a lowercase word ("npr. org") does not end the sentence.
+    """
     paragraph = text.strip().split("\n", 1)[0]
-    ends = (m.end() for m in _SENTENCE_END.finditer(paragraph) if m.end() >= TITLE_MIN_CHARS)
+    undated = (
+        _DATELINE.sub("", paragraph, count=1)
+        if paragraph[:3].isalpha() and paragraph[:3].isupper()
+        else paragraph
+    )
+    if len(undated) >= TITLE_MIN_CHARS:
+        paragraph = undated
+    ends = (m.end() for m in _SENTENCE_END.finditer(paragraph) if _ends_sentence(paragraph, m))
     sentence = paragraph[: next(ends, len(paragraph))]
     if len(sentence) <= TITLE_MAX_CHARS:
         return sentence
     cut = sentence[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "…"
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    """True if the stop at `match` ends a sentence (not "Mr.", "U. S.", "npr. org")."""
+    if match.end() < TITLE_MIN_CHARS:
+        return False
+    following = text[match.end() : match.end() + 2].lstrip()
+    if following[:1].islower():
+        return False
+    word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+    word = word.lstrip("\"'“‘(").lower()
+    return not (len(word) == 1 or "." in word or word in ABBREVIATIONS)
+
+
+def title_from_slug(url: str | None) -> str:
+    """A headline from the URL's last readable path segment ("israel-and-iran-resume-talks")."""
+    if not url:
+        return ""
+    path = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    for segment in reversed(path.split("/")[3:]):
+        words = _SLUG_WORDS.findall(unquote(segment).replace("_", "-"))
+        if len(words) >= SLUG_MIN_WORDS:
+            return " ".join(words).capitalize()
+    return ""
 
 
 def _plural(count: int, noun: str) -> str:

@@ -1,15 +1,17 @@
 """Property: whatever bytes a file holds, read_file returns (articles, problems) and never raises.
 
 Random bytes and random mutations of a valid file in every supported format (page-text dump,
-CSV, TSV, JSON, JSONL, RSS, Atom, Parquet). Every article has text of the right types; every
+CSV, TSV, JSON, JSONL, RSS, Atom, Parquet, saved listing page, zip, gzip). Every article has text of the right types; every
 Problem is one short human line, never a bare "unexpected error" from a library.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,6 +40,14 @@ def _parquet() -> bytes:
         }
     )
     frame.to_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
     return buffer.getvalue()
 
 
@@ -78,6 +88,19 @@ VALID: dict[str, bytes] = {
     ).encode(),
     ".parquet": _parquet(),
 }
+# Saved listing pages and archives: seeded from the formats above.
+VALID[".html"] = (
+    '<!DOCTYPE html><html lang="en"><head><link rel="canonical" href="https://example.org/section/"></head>'
+    "<body><ul>"
+    + "".join(
+        f'<li><article class="card"><h3><a href="/n/{n}">Envoys meet, round {n}</a></h3>'
+        f"<p>{BODY}</p><span>{n}/5/2024</span></article></li>"
+        for n in range(1, 7)
+    )
+    + "</ul></body></html>"
+).encode()
+VALID[".zip"] = _zip({"day/a.csv": VALID[".csv"], "b.jsonl": VALID[".jsonl"]})
+VALID[".gz"] = gzip.compress(VALID[".tsv"])
 SUFFIXES = [*VALID, ".xml", ".ndjson", "", ".dat"]
 
 # Fragments that break readers: quotes, separators, NUL and control bytes, BOMs, deep nesting,
@@ -201,6 +224,9 @@ test_mutated_jsonl_never_raises = _mutation_test(".jsonl")
 test_mutated_rss_never_raises = _mutation_test(".rss")
 test_mutated_atom_never_raises = _mutation_test(".atom")
 test_mutated_parquet_never_raises = _mutation_test(".parquet")
+test_mutated_html_never_raises = _mutation_test(".html")
+test_mutated_zip_never_raises = _mutation_test(".zip")
+test_mutated_gz_never_raises = _mutation_test(".gz")
 
 
 @SETTINGS
