@@ -22,14 +22,11 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -42,6 +39,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
+
+from deploy.serve import free_port
+from deploy.serve import healthy as _healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD_PATH = ROOT / "benchmarks" / "LOAD.md"
@@ -167,20 +167,6 @@ class Server:
 
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-LOG_TAIL_CHARS:] if self.log.exists() else ""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @contextlib.contextmanager

@@ -282,17 +282,10 @@ def _date_ticks(low: date, end: date, granularity: str) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
-def figure(
-    frame: pd.DataFrame,
-    granularity: str,
-    measure: str,
-    share: bool,
-    weak: str,
-    denominator: str,
-    window: tuple[date, date] | None = None,
-) -> go.Figure:
-    """The validated plotly figure, kept per chart: plotly_chart copies it and never changes it."""
-    return go.Figure(figure_spec(frame, granularity, measure, share, weak, denominator, window))
+def figure(*spec: object) -> go.Figure:
+    """The validated plotly figure of figure_spec(*spec), kept per chart: plotly_chart copies it
+    and never changes it."""
+    return go.Figure(figure_spec(*spec))  # type: ignore[arg-type]
 
 
 def named_series(frame: pd.DataFrame, label: Label) -> pd.DataFrame:

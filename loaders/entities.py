@@ -92,14 +92,7 @@ _URL_RE = r"(?:https?://|www\.)\S+"
 _INITIAL_STOP = r"(?-u:\b)([A-Z])\. "
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
 _SPACES = [" "] * len(SEPARATORS)
-_SCORED_SCHEMA = {
-    "position": pl.UInt32,
-    "kind": pl.String,
-    "value": pl.String,
-    "count": pl.Int64,
-    "score": pl.Float64,
-    "evidence": pl.List(pl.String),
-}
+_SCORED_SCHEMA = name_patterns.SCORED_SCHEMA  # one shape for every scored mention
 _SPLIT = re.compile("[" + re.escape("".join(SEPARATORS)) + r"\s]+")
 
 

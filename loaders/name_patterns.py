@@ -264,6 +264,27 @@ ROLE_NAME = (
 HONORIFICS = {"Sir", "Dame", "Dr", "Mr", "Mrs", "Ms", "Rev", "Sheikh", "Prof", "Professor"}
 PEERAGE = {"Lord", "Baroness", "Lady"}
 # Words that end a name found by pattern, or show it is not one.
+# Places, peoples and directions: never a name on their own, but they can lead an organization's
+# name ("Israeli Defence Forces", "West Midlands Police").
+GROUP_WORDS = frozenset(
+    {
+        "Israel",
+        "Gaza",
+        "Israeli",
+        "Palestinian",
+        "British",
+        "American",
+        "Jewish",
+        "Muslim",
+        "Arab",
+        "Christian",
+        "Islamic",
+        "West",
+        "East",
+        "North",
+        "South",
+    }
+)
 NOT_NAME = {
     "Monday",
     "Tuesday",
@@ -317,22 +338,8 @@ NOT_NAME = {
     "Street",
     "Square",
     "Hospital",
-    "Israel",
-    "Gaza",
+    *GROUP_WORDS,
     "Hamas",
-    "Israeli",
-    "Palestinian",
-    "British",
-    "American",
-    "Jewish",
-    "Muslim",
-    "Arab",
-    "Christian",
-    "Islamic",
-    "West",
-    "East",
-    "North",
-    "South",
     "News",
     "Times",
     "Post",
@@ -524,26 +531,15 @@ PERSON_SHAPES = "|".join(
 )
 ORGANIZATION_SHAPES = "|".join(f"(?:{p})" for p in (ACRONYM, ORG_NAME))
 # Leading words a sentence puts before a name: dropped from the front of a found organization.
-ORG_LEADING = NOT_NAME - {
-    "Israel",
-    "Gaza",
-    "Israeli",
-    "Palestinian",
-    "British",
-    "American",
-    "Jewish",
-    "Muslim",
-    "Arab",
-    "Christian",
-    "Islamic",
-    "West",
-    "East",
-    "North",
-    "South",
-    "Labour",
-    "Conservative",
-    "Republican",
-}
+ORG_LEADING = (
+    NOT_NAME
+    - GROUP_WORDS
+    - {
+        "Labour",
+        "Conservative",
+        "Republican",
+    }
+)
 ORG_LEADING |= {
     "A",
     "An",
@@ -679,7 +675,16 @@ MEDIA = {
     "Media",
     "Newspaper",
 }
-_SCORED = {
+# Scored organization mentions, whatever found them: the name is its own evidence.
+_ORGANIZATION_COLUMNS = (
+    "position",
+    pl.lit("organization").alias("kind"),
+    "value",
+    "count",
+    "score",
+    pl.concat_list("value").alias("evidence"),
+)
+SCORED_SCHEMA = {
     "position": pl.UInt32,
     "kind": pl.String,
     "value": pl.String,
@@ -793,7 +798,7 @@ def find_ministries(prose: pl.DataFrame, demonyms: dict[str, str], known_keys: s
     """Ministries named by their country: demonyms maps a lowercase country word (name or
     demonym, as the matcher's text spells it) to the demonym the canonical name uses."""
     if not demonyms:
-        return pl.DataFrame(schema=_SCORED)
+        return pl.DataFrame(schema=SCORED_SCHEMA)
     words = "|".join(re.escape(w) for w in sorted(demonyms, key=len, reverse=True))
     pattern = rf" (?:{words})(?: s)? (?:{'|'.join(MINISTRIES)}) ministry "
     found = (
@@ -805,7 +810,7 @@ def find_ministries(prose: pl.DataFrame, demonyms: dict[str, str], known_keys: s
         .filter(~pl.col("name").is_in(list(known_keys)))
     )
     if not found.height:
-        return pl.DataFrame(schema=_SCORED)
+        return pl.DataFrame(schema=SCORED_SCHEMA)
     mapping = {}
     for raw in found.get_column("name").unique().to_list():
         tokens = raw.split()
@@ -815,14 +820,7 @@ def find_ministries(prose: pl.DataFrame, demonyms: dict[str, str], known_keys: s
         found.with_columns(value=pl.col("name").replace_strict(mapping))
         .group_by("position", "value")
         .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("section_weight").sum().alias("score"))
-        .select(
-            "position",
-            pl.lit("organization").alias("kind"),
-            "value",
-            "count",
-            "score",
-            pl.concat_list("value").alias("evidence"),
-        )
+        .select(*_ORGANIZATION_COLUMNS)
     )
 
 
@@ -875,7 +873,7 @@ def _people(
     """Found people the gazetteer does not list, one spelling each, with their surname counts."""
     names = {raw: n for raw, n in names.items() if not _listed_person(n, person_keys, known_keys)}
     if not names:
-        return pl.DataFrame(schema=_SCORED)
+        return pl.DataFrame(schema=SCORED_SCHEMA)
     canonical = _canonical_people(names.values())
     found = found.filter(pl.col("name").is_in(list(names))).with_columns(
         value=pl.col("name").replace_strict({raw: canonical[n] for raw, n in names.items()})
@@ -953,7 +951,7 @@ def _organizations(
     names = dict(names) | {raw: e[0] for raw, e in acronyms.items()}
     names = {raw: n for raw, n in names.items() if not _known(n, known_keys)}
     if not names:
-        return pl.DataFrame(schema=_SCORED)
+        return pl.DataFrame(schema=SCORED_SCHEMA)
     canonical = _canonical_organizations(names.values())
     mapping = {raw: canonical[n] for raw, n in names.items()}
     named = (
@@ -967,14 +965,7 @@ def _organizations(
     return (
         counted.group_by("position", "value")
         .agg(pl.col("count").sum(), pl.col("score").sum())
-        .select(
-            "position",
-            pl.lit("organization").alias("kind"),
-            "value",
-            "count",
-            "score",
-            pl.concat_list("value").alias("evidence"),
-        )
+        .select(*_ORGANIZATION_COLUMNS)
     )
 
 
