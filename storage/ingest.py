@@ -79,9 +79,10 @@ def ingest(
             report.problems.extend(trouble)
             if progress:
                 progress(number, len(files), str(path))
-            if len(pending) >= BATCH_ARTICLES:
-                yield copies_from_raw(pending, ingested_at)
-                pending = []
+            # A file of a million rows goes in as many batches: memory follows the batch.
+            while len(pending) >= BATCH_ARTICLES:
+                yield copies_from_raw(pending[:BATCH_ARTICLES], ingested_at)
+                del pending[:BATCH_ARTICLES]
         if pending:
             yield copies_from_raw(pending, ingested_at)
 

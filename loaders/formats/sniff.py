@@ -14,13 +14,13 @@ from pathlib import Path
 
 from loaders.formats.aawsat import parse_dump
 from loaders.formats.feeds import read_feed
+from loaders.formats.limits import read_table_bounded
 from loaders.formats.tabular import (
     SNIFF_BYTES,
     TABLE_KINDS,
     TableError,
     check_text_head,
     decode_bytes,
-    read_table_data,
 )
 from loaders.schema import Problem, RawArticle
 
@@ -114,7 +114,8 @@ def _read(path: Path, mapping: dict[str, str] | None) -> ArticlesAndProblems:
     if suffix in FEED_SUFFIXES:
         return read_feed(data, str(path))
     if suffix in TABLE_KINDS:
-        return read_table_data(data, TABLE_KINDS[suffix], str(path), mapping=mapping)
+        # Piece by piece, within the row and decoded-size caps (limits.py).
+        return read_table_bounded(data, TABLE_KINDS[suffix], str(path), mapping=mapping)
     return _read_text(path, data)
 
 
