@@ -67,6 +67,7 @@ def ingest(
     """
     report = IngestReport(articles_before=_articles_in(store))
     ingested_at = datetime.now(UTC)
+    allowances: dict[str, list[int]] = {}  # each file's dateparser calls, across its batches
 
     def batches() -> Iterator[pd.DataFrame]:
         pending: list[RawArticle] = []
@@ -81,10 +82,10 @@ def ingest(
                 progress(number, len(files), str(path))
             # A file of a million rows goes in as many batches: memory follows the batch.
             while len(pending) >= BATCH_ARTICLES:
-                yield copies_from_raw(pending[:BATCH_ARTICLES], ingested_at)
+                yield copies_from_raw(pending[:BATCH_ARTICLES], ingested_at, allowances)
                 del pending[:BATCH_ARTICLES]
         if pending:
-            yield copies_from_raw(pending, ingested_at)
+            yield copies_from_raw(pending, ingested_at, allowances)
 
     report.version, added = append_copies(store, batches())
     report.new_copies = added.copies
