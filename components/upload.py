@@ -39,7 +39,7 @@ def _ingest(files: list, path: Path) -> None:
         bar = st.progress(0.0)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.progress(done / max(total, 1), text=escape_markdown(Path(name).name[6:]))
+            bar.progress(done / max(total, 1), text=escape_markdown(Path(name).name.split("-", 1)[-1]))
 
         try:
             _, report = ingest_uploads([(f.name, f.getvalue()) for f in files], path, progress)

@@ -34,9 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
 # Resident memory one ingest may use (the parent kills the child past it), and its address
 # space (the kernel refuses allocations past it); parsers reserve far more address space than
-# they touch, so the second is the looser of the two.
-MEMORY_ENV, DEFAULT_MEMORY_MB = "COVERAGE_INGEST_MEMORY_MB", 1536
-ADDRESS_SPACE_ENV, DEFAULT_ADDRESS_SPACE_MB = "COVERAGE_INGEST_ADDRESS_SPACE_MB", 6144
+# they touch, so the second is the looser of the two. A 176 MB CSV peaks at 1.5 GB resident and
+# 5.7 GB of address space (the whole file's articles are held while it is appended).
+MEMORY_ENV, DEFAULT_MEMORY_MB = "COVERAGE_INGEST_MEMORY_MB", 2048
+ADDRESS_SPACE_ENV, DEFAULT_ADDRESS_SPACE_MB = "COVERAGE_INGEST_ADDRESS_SPACE_MB", 8192
 CPU_ENV, DEFAULT_CPU_SECONDS = "COVERAGE_INGEST_CPU_SECONDS", 900
 # How often the parent looks at the child's memory, the caller's stop flag and the pipe.
 POLL_SECONDS = 0.1
