@@ -106,6 +106,8 @@ def _parquet_pieces(data: bytes, origin: str, mapping: dict[str, str] | None) ->
                 rows += batch.num_rows
     except TableError as exc:
         yield [], [Problem(origin, str(exc))]
+    except MemoryError:  # the ingest's memory limit, not a damaged file
+        raise
     except Exception as exc:  # a damaged row group: what was read before it stays
         yield [], [Problem(origin, f"parquet does not read past row {rows:,}: {_one_line(exc)}")]
 

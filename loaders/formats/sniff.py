@@ -87,6 +87,8 @@ def read_file(
     path = Path(path)
     try:
         articles, problems = _read(path, mapping)
+    except MemoryError:  # the ingest's memory limit: the whole ingest stops and says so
+        raise
     except Exception as exc:  # a surprise in one file must not stop a batch of thousands
         return [], [Problem(str(path), f"unexpected error: {type(exc).__name__}: {exc}")]
     if source:
