@@ -57,7 +57,7 @@ def ensure_store(path: Path) -> None:
 def served_store(path: Path) -> Path:
     """This session's private store once it uploaded files, else the shared one."""
     private = state.session_store()
-    return Path(private) if private else path
+    return Path(private) if private and Path(private).exists() else path  # swept: the shared one
 
 
 def generation(path: Path) -> str:

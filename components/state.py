@@ -230,6 +230,7 @@ PAGE, ARTICLE, LOADED, NOTICES = "page", "article", "_view_loaded", "_notices"
 LAST_FILTERS = "_last_filters"
 LINK_CORPUS = "_link_corpus"  # the store version a shared link was made on
 SESSION_STORE = "_session_store"  # this session's private store, once it uploaded files
+SESSION_COPY = "_session_copy"  # owns the private store: it is deleted when the session ends
 INGEST_REPORT = "_ingest_report"  # the summary lines of this session's last upload
 UPLOADS, INGEST = "uploads", "ingest"  # the upload panel's file picker and its button
 TIMELINE, READER, RESULT, PAGER = "timeline", "reader", "result", "pager"
@@ -383,6 +384,10 @@ def session_store() -> str | None:
 
 def set_session_store(path: str) -> None:
     st.session_state[SESSION_STORE] = path
+
+
+def set_session_copy(owner: object) -> None:
+    st.session_state[SESSION_COPY] = owner
 
 
 def ingest_report() -> list[str]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from components import state
+from components import sessions, state
 from components.redact import no_server_paths
 from components.serving import shared_ingest
 from components.text import escape_markdown
@@ -24,6 +24,7 @@ def upload_panel(path: Path) -> None:
     """Drop files of any supported format; they join this session's corpus (or the shared one).
     A fragment: choosing files reruns only this panel; a finished ingest reruns the page."""
     where = "everyone's corpus" if shared_ingest() else "your session only"
+    sessions.sweep_leftovers(path)
     with st.expander("Add files", icon=":material/upload_file:"):
         files = st.file_uploader(
             f"Files join {where}", type=UPLOAD_TYPES, accept_multiple_files=True, key=state.UPLOADS
@@ -39,7 +40,7 @@ def _ingest(files: list, path: Path) -> None:
         bar = st.progress(0.0)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.progress(done / max(total, 1), text=escape_markdown(Path(name).name[6:]))
+            bar.progress(done / max(total, 1), text=escape_markdown(Path(name).name.split("-", 1)[-1]))
 
         try:
             _, report = ingest_uploads([(f.name, f.getvalue()) for f in files], path, progress)
@@ -56,12 +57,19 @@ def ingest_uploads(
     files: list[tuple[str, bytes]], base: Path, progress: Progress
 ) -> tuple[Path, IngestReport]:
     """Ingest uploaded files into this session's own store (a copy of base), or the shared one."""
-    from storage.ingest import ingest_files, private_copy
+    from storage.sessions import session_copy
+    from storage.worker import run_ingest
 
+    owner = sessions.session_id()
+    existing = state.session_store()
     if shared_ingest():
         target = base
+    elif existing and Path(existing).exists():
+        target = Path(existing)
     else:
-        existing = state.session_store()
-        target = Path(existing) if existing else private_copy(base)
+        target = session_copy(base, owner)
         state.set_session_store(str(target))
-    return target, ingest_files(files, target, progress=progress)
+        sessions.own_copy(target)
+    # A child process within memory and CPU limits; it stops when this session's browser leaves.
+    report = run_ingest(files, target, progress=progress, keep_going=sessions.connected(owner), owner=owner)
+    return target, report

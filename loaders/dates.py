@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import functools
 import re
@@ -36,6 +37,9 @@ MIN_YEAR = 1900
 MAX_YEARS_AHEAD = 1
 # Distinct date strings remembered; dateparser costs about 1 ms a call on a miss.
 PARSE_CACHE_SIZE = 1 << 16
+# Distinct strings of one file that reach dateparser (1-2 ms each, 46 s for 20,000): past this
+# the fast shapes still parse, odd ones count as no date and the next evidence is used.
+MAX_DATEPARSER_PER_FILE = 1_000
 # Numeric dates like 03/04/2024 are read day first: Gulf and UK outlets write them that way.
 NUMERIC_DAY_FIRST = True
 
@@ -129,6 +133,12 @@ _TEXT_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d")
+# What is left of the current file's dateparser allowance: [calls left], shared by its articles.
+_ALLOWANCE: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("allowance", default=None)
+
+
+class _OverAllowance(Exception):
+    """The file spent its dateparser calls; raised, not returned, so the cache never keeps it."""
 
 
 def parse_date(text: str) -> datetime.date | None:
@@ -138,7 +148,10 @@ def parse_date(text: str) -> datetime.date | None:
     text = text.strip()
     if not text or len(text) > MAX_DATE_TEXT_CHARS:
         return None
-    return _parse_cached(text)
+    try:
+        return _parse_cached(text)
+    except _OverAllowance:
+        return None
 
 
 @functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
@@ -150,6 +163,11 @@ def _parse_cached(text: str) -> datetime.date | None:
         return found or None
     if not _DIGIT_RE.search(text):
         return None  # no year can be in it
+    allowance = _ALLOWANCE.get()
+    if allowance is not None:
+        if allowance[0] <= 0:
+            raise _OverAllowance
+        allowance[0] -= 1
     return _parse_with_dateparser(text)
 
 
@@ -325,8 +343,14 @@ def assign_dates(
     bodies: Sequence[str],
     captions: Sequence[Sequence[str]],
     references: Sequence[datetime.date | None] | None = None,
+    files: Sequence[str] | None = None,
+    allowances: dict[str, list[int]] | None = None,
 ) -> tuple[list[datetime.date | None], list[str]]:
-    """Per article, the publication date and the DATE_SOURCES name of its evidence."""
+    """Per article, the publication date and the DATE_SOURCES name of its evidence.
+
+    With `files` (each article's file), each file gets MAX_DATEPARSER_PER_FILE dateparser calls,
+    kept in `allowances` (file -> [calls left]) across calls.
+    """
     count = len(bodies)
     columns = {"published_meta": published_meta, "urls": urls, "captions": captions}
     if references is not None:
@@ -336,23 +360,33 @@ def assign_dates(
             raise ValueError(f"{name} has {len(column)} items, bodies has {count}")
     published: list[datetime.date | None] = []
     sources: list[str] = []
+    allowances = {} if allowances is None else allowances
     for i in range(count):
+        if files is not None:
+            _ALLOWANCE.set(allowances.setdefault(files[i], [MAX_DATEPARSER_PER_FILE]))
         reference = references[i] if references is not None else None
         value, source = date_one(published_meta[i], urls[i], bodies[i], captions[i], reference)
         published.append(value)
         sources.append(source)
+    _ALLOWANCE.set(None)
     return published, sources
 
 
-def date_articles(raws: Sequence[RawArticle]) -> tuple[list[datetime.date | None], list[str]]:
-    """Dates from each article's own evidence, then weekdays against neighbours in its file."""
+def date_articles(
+    raws: Sequence[RawArticle], allowances: dict[str, list[int]] | None = None
+) -> tuple[list[datetime.date | None], list[str]]:
+    """Dates from each article's own evidence, then weekdays against neighbours in its file.
+
+    `allowances` carries each file's dateparser calls left across batches of one ingest."""
     args = (
         [r.published_meta for r in raws],
         [r.url for r in raws],
         [r.body for r in raws],
         [r.captions for r in raws],
     )
-    published, sources = assign_dates(*args)
+    files = [r.origin.split(":row ")[0] for r in raws]
+    allowances = {} if allowances is None else allowances
+    published, sources = assign_dates(*args, files=files, allowances=allowances)
     # A crawl time stands in for a publication date only as weak evidence.
     hints = [r.date_hint for r in raws]
     weak = ["crawl" if h == "crawl" and w == "metadata" else w for h, w in zip(hints, sources, strict=True)]
@@ -361,7 +395,12 @@ def date_articles(raws: Sequence[RawArticle]) -> tuple[list[datetime.date | None
     if not undated:
         return published, sources
     references = _neighbour_dates(raws, published)
-    again = assign_dates(*([column[i] for i in undated] for column in args), [references[i] for i in undated])
+    again = assign_dates(
+        *([column[i] for i in undated] for column in args),
+        [references[i] for i in undated],
+        files=[files[i] for i in undated],
+        allowances=allowances,
+    )
     for i, day, where in zip(undated, again[0], again[1], strict=True):
         published[i], sources[i] = day, where
     return published, sources

@@ -51,12 +51,18 @@ def read_paths(
     return raws, problems, len(files)
 
 
-def copies_from_raw(raws: Sequence[RawArticle], ingested_at: datetime | None = None) -> pd.DataFrame:
-    """Date and identify raw articles: one row per distinct copy, not yet tagged."""
+def copies_from_raw(
+    raws: Sequence[RawArticle],
+    ingested_at: datetime | None = None,
+    date_allowances: dict[str, list[int]] | None = None,
+) -> pd.DataFrame:
+    """Date and identify raw articles: one row per distinct copy, not yet tagged.
+
+    `date_allowances` keeps each file's dateparser budget across the batches of one ingest."""
     titles = [r.title for r in raws]
     bodies = [r.body for r in raws]
     ids, words = dedup.text_keys(titles, bodies)
-    published, sources = date_articles(raws)
+    published, sources = date_articles(raws, date_allowances)
     frame = pd.DataFrame(
         {
             "copy_key": [_copy_key(i, r) for i, r in zip(ids, raws, strict=True)],

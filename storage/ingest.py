@@ -20,6 +20,9 @@ from storage.query import Filters, Store
 
 # Articles read before a batch is appended to the store: bounds ingest memory.
 BATCH_ARTICLES = 20_000
+# Characters of text a batch may hold: 20,000 bodies of 10 KB each would be 200 MB, copied
+# several times over by dating, hashing and the fold.
+BATCH_CHARS = 40_000_000
 
 
 @dataclass
@@ -67,6 +70,7 @@ def ingest(
     """
     report = IngestReport(articles_before=_articles_in(store))
     ingested_at = datetime.now(UTC)
+    allowances: dict[str, list[int]] = {}  # each file's dateparser calls, across its batches
 
     def batches() -> Iterator[pd.DataFrame]:
         pending: list[RawArticle] = []
@@ -79,11 +83,12 @@ def ingest(
             report.problems.extend(trouble)
             if progress:
                 progress(number, len(files), str(path))
-            if len(pending) >= BATCH_ARTICLES:
-                yield copies_from_raw(pending, ingested_at)
-                pending = []
+            # A file of a million rows goes in as many batches: memory follows the batch.
+            while (size := _batch_size(pending)) < len(pending) or size >= BATCH_ARTICLES:
+                yield copies_from_raw(pending[:size], ingested_at, allowances)
+                del pending[:size]
         if pending:
-            yield copies_from_raw(pending, ingested_at)
+            yield copies_from_raw(pending, ingested_at, allowances)
 
     report.version, added = append_copies(store, batches())
     report.new_copies = added.copies
@@ -93,6 +98,16 @@ def ingest(
     report.duplicates_folded = summary.duplicates
     report.undated = summary.undated
     return report
+
+
+def _batch_size(pending: list[RawArticle]) -> int:
+    """Articles from the head of pending that make one batch: BATCH_ARTICLES or BATCH_CHARS."""
+    chars = 0
+    for count, article in enumerate(pending[:BATCH_ARTICLES], start=1):
+        chars += len(article.body) + len(article.title)
+        if chars >= BATCH_CHARS:
+            return count
+    return min(len(pending), BATCH_ARTICLES)
 
 
 def _articles_in(store: Path) -> int:
@@ -107,10 +122,15 @@ def ingest_files(
 ) -> IngestReport:
     """Ingest files given as (name, content), e.g. uploads from a browser."""
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
-        for number, (name, data) in enumerate(files):
-            # Only the base name, prefixed: an uploaded name never chooses where it is written.
-            (Path(folder) / f"{number:03d}-{Path(name).name or 'upload'}").write_bytes(data)
+        write_uploads(files, Path(folder))
         return ingest([folder], store, progress=progress)
+
+
+def write_uploads(files: list[tuple[str, bytes]], folder: Path) -> None:
+    """Write uploaded (name, content) pairs into folder, each under a numbered base name."""
+    for number, (name, data) in enumerate(files):
+        # Only the base name, prefixed: an uploaded name never chooses where it is written.
+        (folder / f"{number:03d}-{Path(name).name or 'upload'}").write_bytes(data)
 
 
 def private_copy(base: Path) -> Path:

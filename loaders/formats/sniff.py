@@ -18,6 +18,7 @@ from loaders.formats import archives
 from loaders.formats.aawsat import parse_dump
 from loaders.formats.feeds import read_feed
 from loaders.formats.html import looks_like_html, read_html
+from loaders.formats.limits import read_table_bounded
 from loaders.formats.report import FileReport
 from loaders.formats.tabular import (
     SNIFF_BYTES,
@@ -111,6 +112,8 @@ def read_file_report(
     try:
         articles, problems = _read(path, mapping, report)
         _add_languages(articles, report)
+    except MemoryError:  # the ingest's memory limit: the whole ingest stops and says so
+        raise
     except Exception as exc:  # a surprise in one file must not stop a batch of thousands
         return [], [Problem(str(path), f"unexpected error: {type(exc).__name__}: {exc}")], report
     if source:
@@ -169,7 +172,9 @@ def _read_data(
         return read_feed(data, origin)
     if suffix in TABLE_KINDS:
         report.kind = TABLE_KINDS[suffix]
-        return read_table_data(data, TABLE_KINDS[suffix], origin, mapping=mapping, report=report)
+        # Piece by piece, within the row and decoded-size caps (limits.py); a file of one piece
+        # is read whole, with its report.
+        return read_table_bounded(data, TABLE_KINDS[suffix], origin, mapping=mapping, report=report)
     return _read_text(Path(origin), data, mapping, report, suffix)
 
 

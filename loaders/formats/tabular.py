@@ -212,6 +212,8 @@ def read_table_data(
         articles, more = frame_to_articles(frame, origin, mapping=mapping, report=report)
     except TableError as exc:
         return [], [Problem(origin, str(exc))]
+    except MemoryError:  # the ingest's memory limit, not a damaged file
+        raise
     except Exception as exc:  # a damaged file must not stop a batch of thousands
         return [], [Problem(origin, f"unexpected error: {type(exc).__name__}: {one_line(exc)}")]
     return articles, [Problem(origin, reason) for reason in [*_capped(reasons), *more]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -409,3 +410,45 @@ def test_assign_dates_rejects_ragged_columns() -> None:
 
 def test_date_sources_come_from_schema() -> None:
     assert DATE_SOURCES is SCHEMA_DATE_SOURCES
+
+
+def _digit_heavy(count: int) -> list[str]:
+    """Distinct strings full of digits that no fast path reads: each one costs dateparser ~2 ms."""
+    return [f"{i % 9973} {i % 97} {i} {i % 89}:{i % 83}" for i in range(count)]
+
+
+def test_many_distinct_date_strings_parse_within_a_time_limit() -> None:
+    from loaders import dates
+    from loaders.schema import RawArticle
+
+    dates._parse_cached.cache_clear()
+    raws = [
+        RawArticle(title=f"T {i}", body="Envoys met.", published_meta=text, origin=f"f.csv:row {i + 1}")
+        for i, text in enumerate(_digit_heavy(20_000))
+    ]
+    started = time.perf_counter()
+    dates.date_articles(raws)
+    assert time.perf_counter() - started < 10  # 46 s before the allowance
+
+
+def test_dateparser_allowance_is_per_file_and_kept_across_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loaders import dates
+    from loaders.schema import RawArticle
+
+    calls: list[str] = []
+    monkeypatch.setattr(dates, "_parse_with_dateparser", lambda text: calls.append(text))
+    monkeypatch.setattr(dates, "MAX_DATEPARSER_PER_FILE", 10)
+    dates._parse_cached.cache_clear()
+
+    def batch(name: str, strings: list[str]) -> list[RawArticle]:
+        return [RawArticle(title="T", body="B", published_meta=s, origin=f"{name}:row 1") for s in strings]
+
+    strings = _digit_heavy(60)
+    allowances: dict[str, list[int]] = {}
+    dates.date_articles(batch("a.csv", strings[:30]), allowances)
+    dates.date_articles(batch("a.csv", strings[30:50]), allowances)
+    assert len(calls) == 10  # one file: ten calls over both batches
+    dates.date_articles(batch("b.csv", strings[50:]), allowances)
+    assert len(calls) == 20  # another file has its own ten
+    assert dates.parse_date("2024-11-25") == datetime.date(2024, 11, 25)  # fast shapes never count
+    dates._parse_cached.cache_clear()

@@ -1,0 +1,252 @@
+"""What one table file may cost, and readers that keep to it: pieces, row groups, caps.
+
+A table is read a piece at a time (a run of CSV/TSV/JSONL lines, a batch of Parquet rows), so
+memory follows the piece, not the file. A file that holds more rows than MAX_ROWS_PER_FILE, or
+that expands past MAX_DECODED_BYTES of text (a 3 KB Parquet of 200,000 identical 10 KB rows
+decodes to 1.9 GB), is read up to the cap and ends in one Problem that says so.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from loaders.formats.report import FileReport
+from loaders.formats.tabular import TableError, frame_to_articles, read_table_data
+from loaders.schema import Problem, RawArticle
+
+MB = 1024 * 1024
+# Rows one file may hold: a few times the largest real export seen (1M rows).
+MAX_ROWS_PER_FILE = 2_000_000
+# Text one file may decode to: two and a half times the upload cap, room for compressed Parquet;
+# the articles of one file are held at once, so this bounds a file's share of ingest memory.
+MAX_DECODED_BYTES = 512 * MB
+# Bytes of CSV/TSV/JSONL read as one piece; a file smaller than this is read whole.
+PIECE_BYTES = 16 * MB
+# Decoded bytes one batch of Parquet rows may take (estimated from the column chunks' sizes).
+PARQUET_BATCH_BYTES = 32 * MB
+MAX_PARQUET_BATCH_ROWS = 8192
+# Kinds whose records can be told apart by line ends without parsing the whole file.
+SPLITTABLE = frozenset({"csv", "tsv", "jsonl"})
+
+_LINE_NUMBER = re.compile(r"^line (\d+)")
+Piece = tuple[list[RawArticle], list[Problem]]
+
+
+def read_table_bounded(
+    data: bytes,
+    kind: str,
+    origin: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    report: FileReport | None = None,
+) -> Piece:
+    """Articles and problems of table bytes, read piece by piece within the caps; never raises.
+    A table small enough to be one piece is read whole, and says how in report."""
+    articles: list[RawArticle] = []
+    problems: list[Problem] = []
+    for found, trouble in iter_table_pieces(data, kind, origin, mapping=mapping, report=report):
+        articles.extend(found)
+        problems.extend(trouble)
+    return articles, problems
+
+
+def iter_table_pieces(
+    data: bytes,
+    kind: str,
+    origin: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    report: FileReport | None = None,
+) -> Iterator[Piece]:
+    """(articles, problems) per piece of a table file, stopping at the row and size caps."""
+    if kind == "parquet":
+        pieces = _parquet_pieces(data, origin, mapping)
+    elif kind in SPLITTABLE and len(data) > PIECE_BYTES and b"\x00" not in data[:4096]:
+        pieces = _text_pieces(data, kind, origin, mapping)
+    else:
+        pieces = iter([read_table_data(data, kind, origin, mapping=mapping, report=report)])
+    rows = 0
+    for articles, problems in pieces:
+        if rows + len(articles) > MAX_ROWS_PER_FILE:
+            kept = MAX_ROWS_PER_FILE - rows
+            yield articles[:kept], [*problems, Problem(origin, too_many_rows(MAX_ROWS_PER_FILE))]
+            return
+        rows += len(articles)
+        yield articles, problems
+
+
+def too_many_rows(kept: int) -> str:
+    """The one-line reason for a file with more rows than a file may hold."""
+    return f"more than {kept:,} rows: the first {kept:,} were read, the rest left out (split the file)"
+
+
+def too_large(rows: int) -> str:
+    """The one-line reason for a file that expands past MAX_DECODED_BYTES once decoded."""
+    limit = MAX_DECODED_BYTES // MB
+    return (
+        f"expands to more than {limit} MB of text when decoded: the first {rows:,} rows were read, "
+        "the rest left out"
+    )
+
+
+# --- Parquet: one batch of rows at a time ----------------------------------------------------
+
+
+def _parquet_pieces(data: bytes, origin: str, mapping: dict[str, str] | None) -> Iterator[Piece]:
+    """Batches of a Parquet file as articles; sizes are checked before and after decoding."""
+    try:
+        parquet = pq.ParquetFile(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        yield [], [Problem(origin, f"parquet does not read: {_one_line(exc)}")]
+        return
+    decoded = rows = 0
+    seen: dict[str, str] = {}
+    pending: list[pa.RecordBatch] = []
+    pending_bytes = 0
+
+    def flush() -> Piece:
+        # Small decoded batches are read as one piece: reading a piece has a fixed cost (column
+        # profiling, cleaning), and a file of 10 KB rows made 20,000 one-row pieces (> 5 min).
+        nonlocal rows, pending_bytes
+        pending_bytes = 0
+        frame = pa.Table.from_batches(pending).to_pandas()
+        pending.clear()
+        articles, reasons = frame_to_articles(frame, origin, mapping=mapping)
+        piece = _shared(_renumbered(articles, rows), seen), [Problem(origin, r) for r in reasons]
+        rows += len(frame)
+        return piece
+
+    try:
+        for group in range(parquet.metadata.num_row_groups):
+            size = _batch_rows(parquet.metadata.row_group(group))
+            for batch in parquet.iter_batches(batch_size=size, row_groups=[group], use_threads=False):
+                decoded += batch.nbytes
+                if decoded > MAX_DECODED_BYTES:
+                    if pending:
+                        yield flush()
+                    yield [], [Problem(origin, too_large(rows))]
+                    return
+                pending.append(batch)
+                pending_bytes += batch.nbytes
+                if pending_bytes >= PARQUET_BATCH_BYTES:
+                    yield flush()
+        if pending:
+            yield flush()
+    except TableError as exc:
+        yield [], [Problem(origin, str(exc))]
+    except MemoryError:  # the ingest's memory limit, not a damaged file
+        raise
+    except Exception as exc:  # a damaged row group: what was read before it stays
+        yield [], [Problem(origin, f"parquet does not read past row {rows:,}: {_one_line(exc)}")]
+
+
+def _shared(articles: list[RawArticle], seen: dict[str, str]) -> list[RawArticle]:
+    """Articles whose repeated bodies share one string: a column of one repeated value (the
+    dictionary-encoded kind) costs one copy of it, not one per row."""
+    for article in articles:
+        article.body = seen.setdefault(article.body, article.body)
+    return articles
+
+
+def _batch_rows(group: pq.RowGroupMetaData) -> int:
+    """Rows per batch so one batch decodes to about PARQUET_BATCH_BYTES.
+
+    A dictionary-encoded column can repeat one value for every row: a row may then cost as much
+    as the whole (uncompressed) chunk, whatever the average says.
+    """
+    per_row = 1
+    for index in range(group.num_columns):
+        chunk = group.column(index)
+        dictionary = chunk.has_dictionary_page or any("DICT" in e for e in chunk.encodings)
+        size = chunk.total_uncompressed_size
+        per_row += size if dictionary else size // max(group.num_rows, 1)
+    return max(1, min(MAX_PARQUET_BATCH_ROWS, PARQUET_BATCH_BYTES // per_row))
+
+
+# --- CSV/TSV/JSONL: runs of whole records ----------------------------------------------------
+
+
+def _text_pieces(data: bytes, kind: str, origin: str, mapping: dict[str, str] | None) -> Iterator[Piece]:
+    """Pieces of a large text table, each read as a file of its own (a CSV piece gets the header)."""
+    quoted = kind != "jsonl"  # JSON strings never hold a raw line end; CSV fields may
+    starts = list(_record_starts(data, quoted))
+    if not starts:
+        yield read_table_data(data, kind, origin, mapping=mapping)
+        return
+    header = data[: starts[0]] if quoted else b""
+    # A piece's line 1 is the header again: its line k is line k - 1 + (lines before it).
+    rows, lines = 0, header.count(b"\n") - 1 if quoted else 0
+    for begin, end in zip(starts, [*starts[1:], len(data)], strict=True):
+        if not data[begin:end].strip():
+            continue
+        articles, problems = read_table_data(header + data[begin:end], kind, origin, mapping=mapping)
+        yield _renumbered(articles, rows), [_shift_line(p, lines) for p in problems]
+        rows += len(articles)
+        lines += data.count(b"\n", begin, end)
+
+
+def _record_starts(data: bytes, quoted: bool) -> Iterator[int]:
+    """Offsets where pieces start: after the header (CSV) or at 0 (JSONL), then at a record end
+    every ~PIECE_BYTES.
+
+    A line end is a record end when an even number of quote characters precede it (a quoted
+    field doubles its quotes). In UTF-8 and cp1252 the bytes '"' and '\\n' are never part of
+    another character. Quotes that never balance leave the rest as one piece, read as before.
+    """
+    position = 0
+    if quoted:
+        header_end = _record_end(data, 0, 0, quoted)
+        if header_end is None:
+            return
+        position = header_end
+    yield position
+    while True:
+        end = _record_end(data, position, position + PIECE_BYTES, quoted)
+        if end is None or end >= len(data):
+            return
+        yield end
+        position = end
+
+
+def _record_end(data: bytes, start: int, near: int, quoted: bool) -> int | None:
+    """Offset after the first record-ending line end at or past `near` (quotes counted from start)."""
+    quotes = data.count(b'"', start, near) if quoted and near > start else 0
+    position = max(start, near)
+    while True:
+        newline = data.find(b"\n", position)
+        if newline < 0:
+            return None
+        if quoted:
+            quotes += data.count(b'"', position, newline)
+        if quotes % 2 == 0:
+            return newline + 1
+        position = newline + 1
+
+
+def _renumbered(articles: list[RawArticle], offset: int) -> list[RawArticle]:
+    """Articles of a piece with their "row N" origins counted from the file's start."""
+    if not offset:
+        return articles
+    for article in articles:
+        where, _, row = article.origin.rpartition(":row ")
+        if where and row.isdecimal():
+            article.origin = f"{where}:row {int(row) + offset}"
+    return articles
+
+
+def _shift_line(problem: Problem, lines: int) -> Problem:
+    """A piece's "line N: ..." problem with N counted from the file's start."""
+    match = _LINE_NUMBER.match(problem.reason)
+    if not lines or match is None:
+        return problem
+    return Problem(problem.path, f"line {int(match[1]) + lines}{problem.reason[match.end() :]}")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line."""
+    return " ".join(str(exc).split()) or type(exc).__name__
