@@ -123,6 +123,8 @@ def team(
     proxy: subprocess.Popen | None = None
     try:
         port = port or free_port(host)
+        for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):  # nginx buffers big responses here
+            (run / temp).mkdir(exist_ok=True)
         (run / "nginx.conf").write_text(nginx_config(run, host, port, ports), encoding="utf-8")
         proxy = subprocess.Popen(
             [nginx, "-c", str(run / "nginx.conf"), "-p", str(run), "-g", "daemon off;"],
