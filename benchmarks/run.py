@@ -899,7 +899,7 @@ def render(report: Report) -> str:
         + (report.ingest[every[0]].get("one_core") or "")
         + "; env "
         + ", ".join(f"{k}=1" for k in ONE_CORE_ENV)
-        + "). It ingests the way `python -m loaders ingest` does: batches of "
+        + "). It ingests the way `python -m storage ingest` does: batches of "
         + f"{report.ingest[every[0]].get('batch_articles', 0):,} articles go through `copies_from_raw` "
         "and are appended to the store by `storage.layout.append_copies`, which then derives the "
         "folded tables. The generator draws each batch inside the loop; its time is subtracted. Peak "

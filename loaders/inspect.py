@@ -1,4 +1,4 @@
-"""`python -m loaders inspect FILE...`: how each file would be read, without storing anything.
+"""How each file would be read (`python -m storage inspect FILE...`), without storing anything.
 
 Prints per file the kind, the field -> column mapping with three sample values each, the date
 order and what would be skipped. Line-based files (CSV, TSV, JSON lines, text) are judged by

@@ -1,4 +1,4 @@
-"""Command line: `python -m storage ingest|show|export-parquet` (also `python -m loaders ...`)."""
+"""Command line: `python -m storage ingest|show|export-parquet|inspect`."""
 
 from __future__ import annotations
 

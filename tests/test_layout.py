@@ -15,8 +15,8 @@ ALLOWED = {
     "storage": {"loaders"},
     "components": {"loaders", "storage"},
 }
-# The loaders' command line is the older name of storage's (`python -m loaders ingest`).
-ENTRY_POINTS = {ROOT / "loaders" / "__main__.py": {"storage"}}
+# No exceptions: the command line is storage's (`python -m storage ingest`).
+ENTRY_POINTS: dict[Path, set[str]] = {}
 
 
 def imports(path: Path) -> set[str]:

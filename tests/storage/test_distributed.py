@@ -16,8 +16,8 @@ from benchmarks.generate import dump_text, write_corpus
 
 distributed = pytest.importorskip("dask.distributed")
 
-from loaders.__main__ import main as loaders_main  # noqa: E402
 from loaders.normalize import build_corpus, copies_from_raw, read_paths  # noqa: E402
+from storage.__main__ import main as loaders_main  # noqa: E402
 from storage.distributed import file_groups, ingest_distributed  # noqa: E402
 from storage.distributed import main as distributed_main  # noqa: E402
 from storage.ingest import ingest  # noqa: E402
@@ -138,7 +138,7 @@ def test_the_corpus_exercises_the_split(corpus: Path, single: Path) -> None:
 def test_same_as_export_of_an_ingested_store(
     corpus: Path, client: distributed.Client, tmp_path: Path
 ) -> None:
-    """Against `python -m loaders ingest` then `export-parquet`: equal but for the ingest time."""
+    """Against `python -m storage ingest` then `export-parquet`: equal but for the ingest time."""
     ingest([corpus], tmp_path / "store")
     assert (
         loaders_main(["export-parquet", str(tmp_path / "exported"), "--store", str(tmp_path / "store")]) == 0

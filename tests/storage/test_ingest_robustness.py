@@ -39,7 +39,7 @@ def test_killed_ingest_leaves_the_previous_store(tmp_path: Path) -> None:
     before = current_generation(store)
     _write_csv(tmp_path / "big.csv", KILL_ROWS, "b")
     process = subprocess.Popen(
-        [sys.executable, "-m", "loaders", "ingest", str(tmp_path / "big.csv"), "--store", str(store)],
+        [sys.executable, "-m", "storage", "ingest", str(tmp_path / "big.csv"), "--store", str(store)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.__main__ import main
 from loaders.normalize import build_corpus, copies_from_raw
+from storage.__main__ import main
 from storage.build import read_corpus
 from storage.parquet import export_store, read_parquet, write_parquet
 from tests.conftest import fixture_articles

@@ -438,7 +438,7 @@ def test_odd_folder_and_names_ingest_with_the_command(tmp_path: Path) -> None:
         (folder / name).write_text(f"title,body\nDesk {number},{BODY} Item {number}.\n", encoding="utf-8")
     store = tmp_path / "store"
     done = subprocess.run(
-        [sys.executable, "-m", "loaders", "ingest", "--store", str(store), "--", str(folder)],
+        [sys.executable, "-m", "storage", "ingest", "--store", str(store), "--", str(folder)],
         cwd=ROOT,
         capture_output=True,
         text=True,
