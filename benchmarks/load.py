@@ -40,7 +40,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
-from deploy.serve import free_port
+from deploy.serve import free_port, stop_process
 from deploy.serve import healthy as _healthy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,12 +204,7 @@ def serving(store: Path, log_dir: Path, replicas: int = 0) -> Iterator[Server]:
             time.sleep(0.25)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, STOP_TIMEOUT_S)
 
 
 def rss_mb(pids: Sequence[int]) -> float:

@@ -90,10 +90,11 @@ def _wait_healthy(urls: Sequence[str], processes: Sequence[subprocess.Popen]) ->
         time.sleep(0.25)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process(process: subprocess.Popen, timeout: float = STOP_TIMEOUT_S) -> None:
+    """Ask a process to stop; kill it if it has not within timeout seconds."""
     process.terminate()
     try:
-        process.wait(timeout=STOP_TIMEOUT_S)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
@@ -134,7 +135,7 @@ def team(
         yield Team(started, ports, proxy, host, port)
     finally:
         for process in [*started, *([proxy] if proxy else [])]:
-            _stop(process)
+            stop_process(process)
         shutil.rmtree(run, ignore_errors=True)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from deploy.serve import free_port as _free_port
 from deploy.serve import healthy as _healthy
+from deploy.serve import stop_process
 from loaders.normalize import build_corpus, copies_from_raw
 from storage.build import write_store
 from tests.conftest import fixture_articles
@@ -58,20 +60,21 @@ def browser_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def server(browser_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`streamlit run app.py` on a free port, polled until healthy, stopped after the session."""
-    port = _free_port()
+@contextlib.contextmanager
+def running_app(
+    store: Path, log: Path, *, script: str = "app.py", port: int | None = None, args: Sequence[str] = ()
+) -> Iterator[Server]:
+    """`streamlit run script` on a free port serving store, polled until healthy, then stopped."""
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         # No file watcher: an edit to loaders/ mid-run reloads modules under a live cached Store.
-        "--server.fileWatcherType", "none",
+        "--server.fileWatcherType", "none", *args,
     ]  # fmt: skip
-    env = {**os.environ, "COVERAGE_STORE": str(browser_store), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "COVERAGE_STORE": str(store), "PYTHONUNBUFFERED": "1"}
     env.pop("COVERAGE_SHARED_INGEST", None)
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -85,12 +88,14 @@ def server(browser_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
             time.sleep(HEALTH_POLL_S)
         yield Server(url, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, STOP_TIMEOUT_S)
+
+
+@pytest.fixture(scope="session")
+def server(browser_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on the invented corpus, for the whole session."""
+    with running_app(browser_store, tmp_path_factory.mktemp("server") / "streamlit.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

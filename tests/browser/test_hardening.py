@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
@@ -15,7 +11,7 @@ from playwright.sync_api import Page, expect
 from loaders.normalize import build_corpus, copies_from_raw
 from loaders.schema import RawArticle
 from storage.build import write_store
-from tests.browser.conftest import HEALTH_POLL_S, HEALTH_TIMEOUT_S, REPO, _free_port, _healthy, _tail
+from tests.browser.conftest import running_app
 from tests.browser.test_page import open_app
 
 pytestmark = pytest.mark.browser
@@ -36,24 +32,8 @@ def link_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         title=LINK_TITLE, body=LINK_BODY, published_meta="2024-05-01", source="Wire", origin="links"
     )
     write_store(build_corpus(copies_from_raw([article])), store)
-    port = _free_port()
-    log = tmp_path_factory.mktemp("links-server") / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]  # fmt: skip
-    env = {**os.environ, "COVERAGE_STORE": str(store), "PYTHONUNBUFFERED": "1"}
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not come up:\n{_tail(log)}")
-            time.sleep(HEALTH_POLL_S)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_app(store, tmp_path_factory.mktemp("links-server") / "streamlit.log") as running:
+        yield running.url
 
 
 def test_link_shaped_article_text_is_text_and_nothing_is_fetched_elsewhere(

@@ -6,11 +6,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
-import os
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +19,7 @@ import pytest
 from playwright.sync_api import Page
 from websockets.asyncio.client import connect
 
-from tests.browser.conftest import HEALTH_POLL_S, HEALTH_TIMEOUT_S, REPO, _free_port, _healthy, _tail
+from tests.browser.conftest import _free_port, running_app
 from tests.browser.test_page import open_app
 
 pytestmark = pytest.mark.browser
@@ -88,23 +84,9 @@ def gated_server(
         encoding="utf-8",
     )
     log = folder / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "gated_app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--server.fileWatcherType", "none", "--secrets.files", str(secrets)]  # fmt: skip
-    env = {**os.environ, "COVERAGE_STORE": str(fixture_store), "PYTHONUNBUFFERED": "1"}
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not come up:\n{_tail(log)}")
-            time.sleep(HEALTH_POLL_S)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    script, args = "gated_app.py", ["--secrets.files", str(secrets)]
+    with running_app(fixture_store, log, script=script, port=port, args=args) as running:
+        yield running.url
 
 
 def test_sign_in_redirects_to_the_providers_authorize_endpoint(page: Page, gated_server: str) -> None:
