@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from loaders.fold import Added, Builder, Corpus, read_tables
+from storage import story_index
 from storage.layout import (
     DATABASE,
     FULLTEXT,
@@ -87,9 +88,14 @@ class StoreBuilder(Builder):
                 "INSERT INTO fulltext(rowid, title, body, captions, joined) VALUES (?,?,?,?,?)",
                 rows[start : start + FTS_BATCH],
             )
+        story_index.add_texts(self.con, seqs, titles, bodies)
 
     def finish(self, meta: dict[str, str] | None = None) -> str:
-        return super().finish({"schema_version": str(SCHEMA_VERSION), **(meta or {})})
+        meta = {"schema_version": str(SCHEMA_VERSION), "story_terms": story_index.TERM_HASH, **(meta or {})}
+        version = super().finish(meta)
+        story_index.grow(self.con)  # new texts join stories; the archive is not clustered again
+        story_index.derive_stories(self.con)
+        return version
 
 
 def write_store(corpus: Corpus, store: Path) -> str:

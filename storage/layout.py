@@ -5,6 +5,7 @@ Layout of a store folder:
     LOCK                    taken by the one writer at work
     gen-<version>/corpus.duckdb     copies, texts, mentions and the derived tables (loaders/fold.py)
     gen-<version>/fulltext.sqlite   FTS5 index over each distinct text (rowid = the text's seq)
+The stories index lives in corpus.duckdb (storage/story_index.py), so it swaps with the rest.
 Generations never change once written: readers open one, writers build the next one aside.
 """
 
@@ -22,8 +23,9 @@ import duckdb
 
 # 3: articles name the copy they show (copy_key). 4: the full-text index stems (porter) and holds
 # hyphenated words joined. 5: each mention keeps its evidence (the phrases that fired the tag).
+# 6: stories (story_terms, story_texts grown at ingest; article_stories, stories derived).
 # A store of another version is refused: re-ingest.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # The store the app and the CLI use unless told otherwise (environment variable or --store).
 STORE_ENV = "COVERAGE_STORE"
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / ".store" / "corpus"

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.schema import KINDS, as_list, kind_row, tag_columns
+from storage import stories
 from storage.guard import guard
 from storage.layout import DATABASE, FULLTEXT, StoreError, check_schema, current_generation
 from storage.search import SearchQuery, parse_search, snippet
@@ -75,6 +76,7 @@ Filters = make_dataclass(
         ("countries_mode", str, field(default="any")),  # "any" of the chosen countries, or "all"
         ("primary_only", bool, field(default=False)),  # count a country only where the story is about it
         *[(k.field, "tuple[str, ...]", field(default=())) for k in KINDS],
+        ("story", str, field(default="")),  # one story's articles (storage/stories.py), by its id
     ],
     frozen=True,
     namespace={"values": _filter_values, "__doc__": "What narrows the coverage: words, dates, facet values."},
@@ -184,7 +186,10 @@ class Store:
     # --- lookups -----------------------------------------------------------------------
 
     def known(self, kind: str, value: str) -> bool:
-        """Whether any article carries this value."""
+        """Whether any article carries this value (kind "story": whether the story exists)."""
+        if kind == "story":
+            with self._cursor() as cur:
+                return stories.exists(cur, value)
         return (kind, value) in self._ids
 
     def facet_values(self, kind: str) -> pd.DataFrame:
@@ -216,6 +221,8 @@ class Store:
                 clauses.append("FALSE")  # every chosen value is unknown here: nothing matches
             elif ids:
                 clauses.append(self._facet_clause(kind, ids, filters, params))
+        if filters.story:
+            clauses.append(stories.story_clause(params, filters.story))
         search = parse_search(filters.search)
         if not search.empty:
             clauses.append(self._search_clause(cur, search))
@@ -568,6 +575,20 @@ class Store:
             [*ids, int(row["idx"]), *params, RELATED_LIMIT],
         ).df()
 
+    def stories(
+        self, filters: Filters, order: str = "largest", limit: int = stories.STORY_LIMIT
+    ) -> stories.Stories:
+        """The stories the matching articles tell, largest or newest first, each with its counts
+        under the filters and a small timeline (precomputed at ingest: nothing is reclustered)."""
+        with self._cursor() as cur:
+            where, params = self._where(cur, filters)
+            return stories.listed(cur, where, params, order, limit)
+
+    def story_of(self, article_id: str) -> stories.StoryOf | None:
+        """The story an article belongs to and its other articles; None when it stands alone."""
+        with self._cursor() as cur:
+            return stories.of_article(cur, article_id)
+
     def export(self, filters: Filters, limit: int = EXPORT_LIMIT, sort: str = "newest") -> pd.DataFrame:
         """The matching articles in full (schema columns), in the results' order."""
         with self._cursor() as cur:
@@ -600,6 +621,21 @@ def _as_date(value: object) -> date | None:
 
 
 # Every error of DuckDB, SQLite or the files is a StoreError past this point (storage.guard).
-guard(Store, ("date_span", "summary", "facets", "timeline", "results", "article", "export", "core_span"))
+guard(
+    Store,
+    (
+        "date_span",
+        "summary",
+        "facets",
+        "timeline",
+        "results",
+        "article",
+        "export",
+        "core_span",
+        "stories",
+        "story_of",
+        "known",
+    ),
+)
 
 __all__ = ["FACET_KINDS", "Article", "CoreSpan", "Filters", "Store", "Summary", "Timeline"]

@@ -1,0 +1,323 @@
+"""Stories at ingest: each new text joins the developing story of its closest earlier text, or
+starts one. The archive is never clustered again.
+
+A text's terms are the content words of its title and lead plus its named people and
+organizations. Two texts are about the same story when they were published within
+WINDOW_DAYS of each other and share enough terms (Jaccard of the two term sets); a term
+carried by more than MAX_TERM_SPREAD texts around that date is too common to be evidence and is
+not compared. Each new text, in arrival order (seq), links to its most similar earlier text and
+takes that text's story; with no such text it founds a story named by its own seq. So a story
+grows by chains of close texts: it can run longer than the window while it keeps developing.
+
+Because a text only ever looks at earlier texts, adding a corpus in several ingests gives the
+stories one ingest of the same files in the same order gives, as long as no term passes the
+spread cap in one and not the other (the cap counts the texts the store holds at the time).
+
+Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the generation):
+    story_terms     (seq, h): distinct term hashes of each text           kept across ingests
+    story_texts     (seq, day, terms, story, links): a text's date (days since 1970, null when
+                    undated), its term count, its story (founder seq) and how many same-story
+                    texts it resembles (its centrality)                   kept across ingests
+  derived by derive_stories() after the articles are folded:
+    article_stories (idx, story)  the story of each folded article (that of its first text)
+    stories         (story, story_id, label, first, last, articles, outlets): per-story
+                    aggregates; story_id is the founder text's article_id, the id in links
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+# Texts further apart than this (days) are never compared directly.
+WINDOW_DAYS = 3
+# Characters of the body read as the lead, after the title.
+LEAD_CHARS = 500
+# A term found in more texts than this within the window around a text says nothing about it.
+MAX_TERM_SPREAD = 60
+# Two texts are one story at this Jaccard similarity of their terms, sharing at least MIN_SHARED.
+MIN_SIMILARITY = 0.2
+MIN_SHARED = 3
+# A word needs this many letters to be a term.
+MIN_TERM_CHARS = 3
+# Entity kinds whose values are terms (people and organizations name a story; countries are
+# shared by most of a Middle East corpus and would be capped anyway).
+ENTITY_COLUMNS = ("people", "organizations")
+# The hash of terms is polars' own: a store remembers which polars made it.
+TERM_HASH = f"polars-{pl.__version__}"
+
+# Function words and newsroom filler: in every story, so never evidence of one.
+STOPWORDS = frozenset(
+    """
+    the and for are but not you all any can had her was one our out has him his how its may new now
+    old see two way who did get let put say she too use that with have this will your from they know
+    want been good much some time very when come here just like long make many more most only over
+    such take than them well were what where which while would there their these those about after
+    again also because before being between both could during each even first into last made other
+    should since still then through under until upon said says told tells according news report
+    reported reports year years week weeks day days today yesterday tomorrow monday tuesday
+    wednesday thursday friday saturday sunday people live latest update updates bbc npr reuters via
+    against among around without within another however including amid
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+CREATE = (
+    "CREATE TABLE IF NOT EXISTS story_terms (seq INTEGER, h UBIGINT)",
+    "CREATE TABLE IF NOT EXISTS story_texts"
+    " (seq INTEGER, day INTEGER, terms INTEGER, story INTEGER, links INTEGER)",
+)
+
+# Candidate pairs (i new, j earlier) sharing terms that are rare around i's date, with their
+# Jaccard similarity. Reads story_terms and story_texts; new texts are those with seq >= $start.
+PAIRS_SQL = """
+WITH dated AS (SELECT t.seq, t.h, s.day FROM story_terms t JOIN story_texts s USING (seq)
+               WHERE s.day IS NOT NULL),
+fresh AS (SELECT * FROM dated WHERE seq >= $start),
+per_day AS (SELECT h, day, count(*) AS n FROM dated SEMI JOIN fresh USING (h) GROUP BY h, day),
+spread AS (
+    SELECT f.seq, f.h, f.day FROM fresh f JOIN per_day p ON p.h = f.h
+        AND p.day BETWEEN f.day - $window AND f.day + $window
+    GROUP BY f.seq, f.h, f.day HAVING sum(p.n) <= $spread
+),
+shared AS (
+    SELECT f.seq AS i, d.seq AS j, count(*) AS common FROM spread f
+    JOIN dated d ON d.h = f.h AND d.seq < f.seq AND d.day BETWEEN f.day - $window AND f.day + $window
+    GROUP BY ALL HAVING count(*) >= $shared
+)
+SELECT c.i, c.j, c.common / (si.terms + sj.terms - c.common) AS similarity
+FROM shared c JOIN story_texts si ON si.seq = c.i JOIN story_texts sj ON sj.seq = c.j
+WHERE c.common / (si.terms + sj.terms - c.common) >= $similarity
+ORDER BY c.i, similarity DESC, c.j
+"""
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The story tables, empty, if the database lacks them."""
+    for statement in CREATE:
+        con.execute(statement)
+
+
+def terms(titles: list[str], bodies: list[str]) -> pl.DataFrame:
+    """(pos, h): the distinct hashes of the content words of each text's title and lead."""
+    lead = pl.DataFrame({"title": titles, "body": bodies}, schema={"title": pl.String, "body": pl.String})
+    words = (
+        lead.fill_null("")
+        .with_row_index("pos")
+        .select(
+            "pos",
+            (pl.col("title") + " " + pl.col("body").str.slice(0, LEAD_CHARS))
+            .str.to_lowercase()
+            .str.extract_all(r"\p{L}[\p{L}\p{N}]*")
+            .alias("term"),
+        )
+        .explode("term")
+        .filter(pl.col("term").str.len_chars() >= MIN_TERM_CHARS)
+        .filter(~pl.col("term").is_in(list(STOPWORDS)))
+    )
+    return _hashed(words)
+
+
+def entity_terms(entities: list[list[str]]) -> pl.DataFrame:
+    """(pos, h): each text's named people and organizations as terms (marked apart from words)."""
+    named = (
+        pl.DataFrame({"term": entities}, schema={"term": pl.List(pl.String)})
+        .with_row_index("pos")
+        .explode("term")
+        .drop_nulls()
+        .select("pos", ("\x01" + pl.col("term").str.to_lowercase()).alias("term"))
+    )
+    return _hashed(named)
+
+
+def _hashed(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select("pos", pl.col("term").hash().alias("h")).unique(maintain_order=True)
+
+
+def add_texts(con: duckdb.DuckDBPyConnection, seqs: list[int], titles: list[str], bodies: list[str]) -> None:
+    """Index new texts' words (called with each batch the store adds); dated and placed later."""
+    create_tables(con)
+    _insert_terms(con, seqs, terms(titles, bodies))
+    texts = pa.table({"seq": pa.array(seqs, pa.int32())})
+    con.register("new_story_texts", texts)
+    try:
+        con.execute("INSERT INTO story_texts SELECT seq, NULL, 0, NULL, 0 FROM new_story_texts")
+    finally:
+        con.unregister("new_story_texts")
+
+
+def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> None:
+    positions = found["pos"].to_numpy()
+    rows = pa.table(
+        {
+            "seq": pa.array(np.asarray(seqs, np.int32)[positions] if len(seqs) else [], pa.int32()),
+            "h": found["h"].to_arrow(),
+        }
+    )
+    con.register("new_story_terms", rows)
+    try:
+        con.execute("INSERT INTO story_terms SELECT seq, h FROM new_story_terms")
+    finally:
+        con.unregister("new_story_terms")
+
+
+def date_and_name(
+    con: duckdb.DuckDBPyConnection, seqs: list[int], days: list[int | None], entities: list[list[str]]
+) -> None:
+    """Give texts not yet placed their date (days since 1970) and their named entities as terms,
+    then count their terms: what a text is compared by is complete only now."""
+    _insert_terms(con, seqs, entity_terms(entities))
+    con.register(
+        "story_days", pa.table({"seq": pa.array(seqs, pa.int32()), "day": pa.array(days, pa.int32())})
+    )
+    try:
+        con.execute(
+            "UPDATE story_texts SET day = d.day, terms = n.terms FROM story_days d,"
+            " (SELECT seq, count(*)::INTEGER AS terms FROM story_terms SEMI JOIN story_days USING (seq)"
+            " GROUP BY seq) n WHERE story_texts.seq = d.seq AND n.seq = d.seq"
+        )
+    finally:
+        con.unregister("story_days")
+
+
+def assign(con: duckdb.DuckDBPyConnection) -> int:
+    """Put every text without a story into one; returns how many were placed."""
+    start = con.execute("SELECT min(seq) FROM story_texts WHERE story IS NULL").fetchall()[0][0]
+    if start is None:
+        return 0
+    params = {
+        "start": start,
+        "window": WINDOW_DAYS,
+        "spread": MAX_TERM_SPREAD,
+        "shared": MIN_SHARED,
+        "similarity": MIN_SIMILARITY,
+    }
+    pairs = con.execute(PAIRS_SQL, params).fetchnumpy()
+    fresh = con.execute("SELECT seq FROM story_texts WHERE seq >= ? ORDER BY seq", [start]).fetchnumpy()
+    i, j = np.asarray(pairs["i"], np.int64), np.asarray(pairs["j"], np.int64)
+    earlier = sorted(set(j[j < start].tolist()))
+    known = dict(
+        con.execute(
+            "SELECT seq, story FROM story_texts WHERE seq IN (SELECT unnest(?::INTEGER[]))", [earlier]
+        ).fetchall()
+    )
+    stories = link(np.asarray(fresh["seq"], np.int64), i, j, known)
+    _write(con, stories, i, j, known)
+    return len(stories)
+
+
+def link(fresh: np.ndarray, i: np.ndarray, j: np.ndarray, known: dict[int, int]) -> dict[int, int]:
+    """Story of each fresh text: that of its most similar earlier text (pairs come best first
+    per i), else its own seq. known: the stories of earlier texts already in one."""
+    best: dict[int, int] = {}
+    for a, b in zip(i.tolist(), j.tolist(), strict=True):
+        best.setdefault(a, b)  # the first pair of each i is its most similar
+    stories: dict[int, int] = {}
+    for seq in fresh.tolist():  # ascending: a text's best match is placed before it
+        match = best.get(seq)
+        stories[seq] = seq if match is None else stories.get(match, known.get(match, match))
+    return stories
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    stories: dict[int, int],
+    i: np.ndarray,
+    j: np.ndarray,
+    known: dict[int, int],
+) -> None:
+    """Record each fresh text's story, and count every similar pair inside one story as a link
+    of both texts: the story's most linked text is its most central."""
+    story_of = {**known, **stories}
+    same = np.array(
+        [story_of.get(a) == story_of.get(b) for a, b in zip(i.tolist(), j.tolist(), strict=True)], dtype=bool
+    )
+    ends = np.concatenate([i[same], j[same]]) if len(i) else np.empty(0, np.int64)
+    linked, counts = np.unique(ends, return_counts=True)
+    con.register(
+        "placed",
+        pa.table(
+            {
+                "seq": pa.array(list(stories), pa.int32()),
+                "story": pa.array(list(stories.values()), pa.int32()),
+            }
+        ),
+    )
+    con.register("linked", pa.table({"seq": pa.array(linked, pa.int32()), "n": pa.array(counts, pa.int32())}))
+    try:
+        con.execute("UPDATE story_texts SET story = p.story FROM placed p WHERE story_texts.seq = p.seq")
+        con.execute("UPDATE story_texts SET links = links + l.n FROM linked l WHERE story_texts.seq = l.seq")
+    finally:
+        con.unregister("placed")
+        con.unregister("linked")
+
+
+def grow(con: duckdb.DuckDBPyConnection) -> int:
+    """Date and name the texts added since the last ingest (their words are indexed already),
+    then place them in stories. A text's date is the earliest of its copies'."""
+    create_tables(con)
+    rows = con.execute(
+        "WITH waiting AS (SELECT seq FROM story_texts WHERE story IS NULL)"
+        " SELECT t.seq, (min(c.published)::DATE - DATE '1970-01-01')::INTEGER AS day, "
+        + ", ".join(f"any_value(t.{name}) AS {name}" for name in ENTITY_COLUMNS)
+        + " FROM texts t SEMI JOIN waiting USING (seq) JOIN copies c USING (article_id)"
+        " GROUP BY t.seq ORDER BY t.seq"
+    ).fetchnumpy()
+    if len(rows["seq"]):
+        named = [
+            [*(p if p is not None else []), *(o if o is not None else [])]
+            for p, o in zip(*(rows[name].tolist() for name in ENTITY_COLUMNS), strict=True)
+        ]
+        days = [None if d is None or d != d else int(d) for d in rows["day"].tolist()]
+        date_and_name(con, rows["seq"].tolist(), days, named)
+    return assign(con)
+
+
+def cluster(
+    titles: list[str], bodies: list[str], days: list[int | None], entities: list[list[str]]
+) -> list[int]:
+    """The story (founder position) of each text, placed in the order given, in a scratch
+    database: what the store does at ingest, for tests and the benchmark."""
+    with duckdb.connect() as con:
+        seqs = list(range(len(titles)))
+        add_texts(con, seqs, titles, bodies)
+        date_and_name(con, seqs, days, entities)
+        assign(con)
+        return [int(s) for (s,) in con.execute("SELECT story FROM story_texts ORDER BY seq").fetchall()]
+
+
+def derive_stories(con: duckdb.DuckDBPyConnection) -> None:
+    """Each folded article's story and the per-story aggregates the Stories view reads, over the
+    whole store (group-bys, not clustering). Needs text_index, articles, group_sources."""
+    con.execute(
+        "CREATE OR REPLACE TABLE article_stories AS SELECT i.idx, arg_min(s.story, i.seq) AS story"
+        " FROM text_index i JOIN story_texts s USING (seq) GROUP BY i.idx ORDER BY i.idx"
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE stories AS
+        WITH central AS (
+            SELECT s.story, arg_min(i.idx, (-s.links, s.seq)) AS idx
+            FROM story_texts s JOIN text_index i USING (seq) GROUP BY s.story
+        ),
+        counted AS (
+            SELECT m.story, min(a.published)::DATE AS first, max(a.published)::DATE AS last,
+                   count(*)::INTEGER AS articles
+            FROM article_stories m JOIN articles a USING (idx) GROUP BY m.story
+        ),
+        outlets AS (
+            SELECT m.story, count(DISTINCT g.source)::INTEGER AS outlets
+            FROM article_stories m JOIN articles a USING (idx)
+            JOIN group_sources g USING (duplicate_group) GROUP BY m.story
+        )
+        SELECT c.story, t.article_id AS story_id, a.title AS label, c.first, c.last, c.articles,
+               coalesce(o.outlets, 0) AS outlets
+        FROM counted c JOIN texts t ON t.seq = c.story
+        LEFT JOIN central x USING (story) LEFT JOIN articles a ON a.idx = x.idx
+        LEFT JOIN outlets o USING (story)
+        ORDER BY c.story
+        """
+    )
+    con.execute("CREATE INDEX stories_by_id ON stories (story_id)")
+    con.execute("CREATE INDEX article_stories_by_story ON article_stories (story)")
