@@ -11,6 +11,7 @@ from components.access import signed_in
 from components.heading import heading
 from components.map import coverage_map
 from components.reader import reader
+from components.stories import chosen_story, story_list, story_panel
 from components.summary import summary_strip
 from components.timeline import auto_granularity, chart_choice, timeline, timeline_controls
 from components.upload import upload_panel
@@ -78,6 +79,8 @@ def reading_area(store: Store, articles: int) -> None:
             else:
                 label = lambda kind, value: names[kind](value)  # noqa: E731
                 reader(opened, state.READER, state.add_filter, state.open_article, view.filters.search, label)
+                story = data.story_of(store, store.version, view.article)
+                story_panel(story, view.filters.story, state.READER, state.open_article, state.set_story)
     share.share_and_export(store, view)
 
 
@@ -104,6 +107,8 @@ with st.sidebar:
 state.reset_page_on_change(state.current_filters())
 view = state.current_view(version)  # reading_area writes it to the URL
 
+if view.filters.story:
+    chosen_story(data.story(store, version, view.filters.story), state.STORY, state.set_story)
 summary = data.summary(store, version, view.filters)
 summary_strip(summary)
 if summary.articles == 0:
@@ -111,7 +116,11 @@ if summary.articles == 0:
     filters.clear_all(state.DEFAULTS, key=state.CLEAR_ALL_EMPTY)
 
 if summary.articles:
-    if chart_choice(state.CHART) == "map":
+    shown = chart_choice(state.CHART)
+    if shown == "stories":
+        listed = data.stories(store, version, view.filters, view.story_order)
+        story_list(listed, view.filters.story, state.STORIES, state.set_story, state.STORY_ORDER)
+    elif shown == "map":
         counts = data.country_counts(store, version, view.filters)
         primary = view.filters.primary_only
         coverage_map(counts, country_shapes(), state.MAP, state.set_country, names["country"], primary)

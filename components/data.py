@@ -13,6 +13,7 @@ import streamlit as st
 from components import serving
 from storage.layout import StoreError
 from storage.query import Article, CoreSpan, Filters, Store, Summary, Timeline
+from storage.stories import Stories, StoryOf
 
 # Cached answers kept per question type; a view change is a cache miss, a revisit is a hit.
 CACHE_ENTRIES = 512
@@ -133,3 +134,26 @@ def date_span(_store: Store, version: str) -> tuple[date | None, date | None]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def facet_values(_store: Store, version: str, kind: str) -> list[str]:
     return _store.facet_values(kind)["value"].tolist()
+
+
+@at_boundary
+def stories(store: Store, version: str, filters: Filters, order: str) -> Stories:
+    """The stories under the filters, largest or newest first (counted, never reclustered)."""
+    return _stories(store, version, view_key(filters), filters, order)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _stories(_store: Store, version: str, key: str, _filters: Filters, order: str) -> Stories:
+    return _store.stories(_filters, order)
+
+
+@at_boundary
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def story_of(_store: Store, version: str, article_id: str) -> StoryOf | None:
+    return _store.story_of(article_id)
+
+
+@at_boundary
+@st.cache_data(show_spinner=False, max_entries=64)
+def story(_store: Store, version: str, story_id: str) -> StoryOf | None:
+    return _store.story(story_id)

@@ -25,11 +25,12 @@ MAX_VALUES = 50
 MAX_PAGE = 100_000
 
 WEAK_MODES = ("apart", "include", "exclude")
-CHARTS = ("timeline", "map")  # what the chart area shows
+CHARTS = ("timeline", "map", "stories")  # what the chart area shows
+STORY_ORDERS = ("largest", "newest")  # how the Stories view lists stories
 # ASCII only, whole value: str.isdigit() and \d accept '²' and '①', which int() then refuses,
 # and '$' would let a trailing newline through.
 _PAGE_NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)
-_ARTICLE_ID = re.compile(r"[0-9a-f]{16}", re.ASCII)
+_ARTICLE_ID = re.compile(r"[0-9a-f]{16}", re.ASCII)  # a story id is one too (its founder)
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
@@ -47,7 +48,8 @@ class View:
     page: int = 0
     article: str | None = None
     corpus: str | None = None  # the store version the link was made on
-    chart: str = "timeline"  # the timeline, or the map of coverage by country
+    chart: str = "timeline"  # the timeline, the map of coverage by country, or the stories
+    story_order: str = "largest"  # the Stories view: largest or newest stories first
 
 
 Known = Callable[[str, str], bool]
@@ -69,6 +71,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
         countries_mode=_choice(one("mode"), ("any", "all"), "mode", notices, "any"),
         primary_only=_flag(one("primary"), "primary", notices),
         **facets,
+        story=_story(one("story"), known, notices),
     )
     view = View(
         filters=filters,
@@ -82,6 +85,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
         article=_article(one("article"), notices),
         corpus=_token(one("v")),
         chart=_choice(one("chart"), CHARTS, "chart", notices, "timeline"),
+        story_order=_choice(one("order"), STORY_ORDERS, "order", notices, "largest"),
     )
     unknown = sorted(set(params) - KNOWN_PARAMS)
     if unknown:
@@ -92,7 +96,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
 
 KNOWN_PARAMS = {
     "q", "from", "to", "mode", "primary", "gran", "split", "measure", "scale", "weak", "sort",
-    "page", "article", "v", "chart", *(k.param for k in KINDS),
+    "page", "article", "v", "chart", "story", "order", *(k.param for k in KINDS),
 }  # fmt: skip
 
 
@@ -173,6 +177,16 @@ def _article(value: str, notices: list[str]) -> str | None:
     return None
 
 
+def _story(value: str, known: Known, notices: list[str]) -> str:
+    """A story id the store holds, else nothing (with a notice): an unknown story would empty the page."""
+    if not value:
+        return ""
+    if _ARTICLE_ID.fullmatch(value) and known("story", value):
+        return value
+    notices.append(f"ignored 'story': {_shown(value)} is not a story in this store")
+    return ""
+
+
 def _token(value: str) -> str | None:
     return value if re.fullmatch(r"[0-9a-f]{1,32}", value or "", re.ASCII) else None
 
@@ -199,6 +213,8 @@ def to_params(view: View) -> dict[str, list[str]]:
     _put(params, "article", view.article or "")
     _put(params, "v", view.corpus or "")
     _put(params, "chart", "" if view.chart == "timeline" else view.chart)
+    _put(params, "story", f.story)
+    _put(params, "order", "" if view.story_order == "largest" else view.story_order)
     return params
 
 
@@ -226,6 +242,7 @@ SEARCH, DATE_FROM, DATE_TO = "q", "date_from", "date_to"
 MODE, PRIMARY = "country_mode", "primary_only"
 GRAN, SPLIT, MEASURE, SCALE, WEAK, SORT = "gran", "split", "measure", "scale", "weak", "sort"
 CHART, MAP = "chart", "map"  # the chart chooser, and the map's plotly selection
+STORY, STORY_ORDER, STORIES = "story", "story_order", "stories"  # chosen story, list order, the list
 PAGE, ARTICLE, LOADED, NOTICES = "page", "article", "_view_loaded", "_notices"
 LAST_FILTERS = "_last_filters"
 LINK_CORPUS = "_link_corpus"  # the store version a shared link was made on
@@ -248,6 +265,7 @@ DEFAULTS: dict[str, object] = {
     MODE: "any",
     PRIMARY: False,
     **{key: [] for key in FACET_KEYS.values()},
+    STORY: "",
 }
 
 
@@ -272,6 +290,8 @@ def load_once(known: Known) -> None:
         PAGE: view.page,
         ARTICLE: view.article,
         CHART: view.chart,
+        STORY: f.story,
+        STORY_ORDER: view.story_order,
         LINK_CORPUS: view.corpus,
         NOTICES: notices,
     }
@@ -290,6 +310,7 @@ def current_filters() -> Filters:
         countries_mode=s.get(MODE) or "any",
         primary_only=bool(s.get(PRIMARY)),
         **{k.field: tuple(s.get(FACET_KEYS[k.name]) or ()) for k in KINDS},
+        story=str(s.get(STORY) or ""),
     )
 
 
@@ -308,6 +329,7 @@ def current_view(corpus: str) -> View:
         article=s.get(ARTICLE),
         corpus=corpus,
         chart=s.get(CHART) or "timeline",
+        story_order=s.get(STORY_ORDER) or "largest",
     )
 
 
@@ -335,6 +357,11 @@ def add_filter(kind: str, value: str) -> None:
 def set_country(code: str) -> None:
     """Callback: a country clicked on the map becomes the country filter."""
     st.session_state[FACET_KEYS["country"]] = [code]
+
+
+def set_story(story_id: str) -> None:
+    """Callback: the page narrows to one story's articles ("" shows every story again)."""
+    st.session_state[STORY] = story_id
 
 
 def set_dates(start: date, end: date) -> None:

@@ -64,11 +64,11 @@ WEAK_LABELS = {
 Label = Callable[[str], str]
 
 
-CHART_LABELS = {"timeline": "Timeline", "map": "Map"}
+CHART_LABELS = {"timeline": "Timeline", "map": "Map", "stories": "Stories"}
 
 
 def chart_choice(key: str) -> str:
-    """What the chart area shows: the timeline, or the map of coverage by country."""
+    """What the chart area shows: the timeline, the map of coverage by country, or the stories."""
     chosen = st.segmented_control(
         "Show", list(CHART_LABELS), key=key, format_func=CHART_LABELS.get, label_visibility="collapsed"
     )

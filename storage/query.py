@@ -589,6 +589,11 @@ class Store:
         with self._cursor() as cur:
             return stories.of_article(cur, article_id)
 
+    def story(self, story_id: str) -> stories.StoryOf | None:
+        """One story by its id (the page's story filter), with its newest articles."""
+        with self._cursor() as cur:
+            return stories.by_id(cur, story_id)
+
     def export(self, filters: Filters, limit: int = EXPORT_LIMIT, sort: str = "newest") -> pd.DataFrame:
         """The matching articles in full (schema columns), in the results' order."""
         with self._cursor() as cur:

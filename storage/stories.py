@@ -91,6 +91,8 @@ def listed(
         _spark(days[days["story"] == story], first, last)
         for story, first, last in zip(frame["story"], frame["first"], frame["last"], strict=True)
     ]
+    for name in ("first", "last"):  # days, as the page says them (DuckDB hands back timestamps)
+        frame[name] = [_day(v) for v in frame[name]]
     total = int(found["total"].iloc[0])
     return Stories(frame.loc[:, list(STORY_COLUMNS)].reset_index(drop=True), total)
 
@@ -116,14 +118,25 @@ def of_article(cur: duckdb.DuckDBPyConnection, article_id: str, limit: int = OTH
     """The story of one article and its other articles (newest first), or None when the article
     is unknown or alone in its story."""
     rows = cur.execute(
-        "SELECT s.story, s.story_id, s.label, s.first, s.last, s.articles, s.outlets, a.idx"
-        " FROM articles a JOIN article_stories m USING (idx) JOIN stories s USING (story)"
-        " WHERE a.article_id = ?",
+        "SELECT m.story, a.idx FROM articles a JOIN article_stories m USING (idx) WHERE a.article_id = ?",
         [article_id],
+    ).fetchall()
+    return _story(cur, "story = ?", rows[0][0], rows[0][1], limit) if rows else None
+
+
+def by_id(cur: duckdb.DuckDBPyConnection, story_id: str, limit: int = OTHERS_LIMIT) -> StoryOf | None:
+    """One story by its id, with its newest articles; None when the store has no such story."""
+    return _story(cur, "story_id = ?", story_id, -1, limit)
+
+
+def _story(cur: duckdb.DuckDBPyConnection, match: str, key: object, idx: int, limit: int) -> StoryOf | None:
+    """The story matching (a constant clause of this module), its articles but idx, newest first."""
+    rows = cur.execute(
+        f"SELECT story, story_id, label, first, last, articles, outlets FROM stories WHERE {match}", [key]
     ).fetchall()
     if not rows or rows[0][5] < MIN_STORY_ARTICLES:
         return None
-    story, story_id, label, first, last, articles, outlets, idx = rows[0]
+    story, story_id, label, first, last, articles, outlets = rows[0]
     others = cur.execute(
         "SELECT a.article_id, a.title, a.published, a.source FROM article_stories m"
         " JOIN articles a USING (idx) WHERE m.story = ? AND a.idx <> ? ORDER BY a.idx LIMIT ?",

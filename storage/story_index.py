@@ -21,7 +21,8 @@ Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the 
   derived by derive_stories() after the articles are folded:
     article_stories (idx, story)  the story of each folded article (that of its first text)
     stories         (story, story_id, label, first, last, articles, outlets): per-story
-                    aggregates; story_id is the founder text's article_id, the id in links
+                    aggregates; label: the title of the most linked text (the earliest of ties);
+                    story_id: the founder text's article_id, the id in links
 """
 
 from __future__ import annotations
@@ -298,7 +299,7 @@ def derive_stories(con: duckdb.DuckDBPyConnection) -> None:
         """
         CREATE OR REPLACE TABLE stories AS
         WITH central AS (
-            SELECT s.story, arg_min(i.idx, (-s.links, s.seq)) AS idx
+            SELECT s.story, arg_min(i.idx, (-s.links, s.day, s.seq)) AS idx
             FROM story_texts s JOIN text_index i USING (seq) GROUP BY s.story
         ),
         counted AS (

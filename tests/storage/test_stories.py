@@ -1,0 +1,116 @@
+"""Stories in a built store: grown at ingest, counted under filters, one story as a filter."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from storage.layout import DATABASE, SCHEMA_VERSION, StoreError, current_generation
+from storage.query import Filters, Store
+from tests.story_corpus import build_story_store
+
+TALKS_LABELS = {
+    "Envoys open maritime corridor talks in Muscat",
+    "Maritime corridor talks in Muscat enter second day",
+    "Muscat talks end with a draft maritime corridor accord",
+}
+
+
+@pytest.fixture(scope="module")
+def story_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_story_store(tmp_path_factory.mktemp("stories") / "corpus")
+
+
+def listed(path: Path, filters: Filters | None = None, order: str = "largest") -> list[dict]:
+    with contextlib.closing(Store(path)) as store:
+        return store.stories(filters or Filters(), order).frame.to_dict("records")
+
+
+def test_the_stories_of_the_corpus_with_their_counts(story_store: Path) -> None:
+    rows = listed(story_store)
+    assert [(r["articles"], r["outlets"]) for r in rows] == [(3, 3), (2, 2)]
+    talks, water = rows
+    assert talks["label"] in TALKS_LABELS and "desalination" in water["label"].lower()
+    assert (talks["first"], talks["last"]) == (date(2025, 3, 3), date(2025, 3, 5))
+    assert talks["spark"] == [1, 1, 1]  # one article on each of its three days
+    assert len(talks["story_id"]) == 16
+
+
+def test_newest_first_orders_by_the_last_article(story_store: Path) -> None:
+    # Both end on 5 March; the larger one goes first among equals.
+    assert [r["articles"] for r in listed(story_store, order="newest")] == [3, 2]
+    assert listed(story_store, Filters(date_to=date(2025, 3, 4)), "newest")[0]["last"] == date(2025, 3, 4)
+
+
+def test_counts_follow_the_filters(story_store: Path) -> None:
+    rows = listed(story_store, Filters(date_from=date(2025, 3, 4)))
+    assert [(r["articles"], r["outlets"]) for r in rows] == [(2, 2), (2, 2)]
+    assert listed(story_store, Filters(date_from=date(2025, 3, 5))) == []  # one article each is no story
+
+
+def test_a_story_filters_the_page(story_store: Path) -> None:
+    talks = listed(story_store)[0]
+    with contextlib.closing(Store(story_store)) as store:
+        chosen = Filters(story=talks["story_id"])
+        assert store.summary(chosen).articles == 3
+        assert set(store.results(chosen)["title"]) == TALKS_LABELS
+        assert store.known("story", talks["story_id"]) and not store.known("story", "0" * 16)
+        assert store.summary(Filters(story="0" * 16)).articles == 0  # an unknown story matches nothing
+        assert [r["articles"] for r in store.stories(chosen).frame.to_dict("records")] == [3]
+
+
+def test_the_reader_question_gives_an_articles_story_and_its_others(story_store: Path) -> None:
+    with contextlib.closing(Store(story_store)) as store:
+        found = store.results(Filters(search="draft maritime"))
+        last = found[found["title"].str.startswith("Muscat talks end")]["article_id"].iloc[0]
+        story = store.story_of(last)
+        assert story is not None and story.articles == 3
+        assert set(story.others["title"]) == TALKS_LABELS - {
+            "Muscat talks end with a draft maritime corridor accord"
+        }
+        alone = store.results(Filters(search="wheat"))["article_id"].iloc[0]
+        assert store.story_of(alone) is None  # a lone article is in no story worth showing
+        assert store.story(story.story_id).articles == 3
+
+
+@pytest.mark.parametrize("batches", [2, 4, 8])
+def test_ingest_in_several_batches_gives_the_same_stories(tmp_path: Path, batches: int) -> None:
+    grown = build_story_store(tmp_path / "grown", batches)
+
+    def groups(path: Path) -> set[frozenset[str]]:
+        with contextlib.closing(Store(path)) as store:
+            return {
+                frozenset(store.results(Filters(story=r["story_id"]))["title"])
+                for r in store.stories(Filters()).frame.to_dict("records")
+            }
+
+    assert groups(grown) == {frozenset(TALKS_LABELS), frozenset(listed_titles(grown, "desalination"))}
+
+
+def listed_titles(path: Path, word: str) -> set[str]:
+    with contextlib.closing(Store(path)) as store:
+        return set(store.results(Filters(search=word))["title"])
+
+
+def test_the_story_index_is_part_of_the_generation(story_store: Path) -> None:
+    generation = current_generation(story_store)
+    assert generation is not None
+    with contextlib.closing(duckdb.connect(str(generation / DATABASE), read_only=True)) as con:
+        texts = con.execute("SELECT count(*), count(story) FROM story_texts").fetchall()[0]
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()[0][0]
+    assert texts == (8, 8)  # every text placed
+    assert int(version) == SCHEMA_VERSION
+
+
+def test_a_store_of_the_previous_schema_is_refused(tmp_path: Path) -> None:
+    path = build_story_store(tmp_path / "old")
+    generation = current_generation(path)
+    assert generation is not None
+    with contextlib.closing(duckdb.connect(str(generation / DATABASE))) as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION - 1)])
+    with pytest.raises(StoreError, match="re-ingest"):
+        Store(path)

@@ -1,0 +1,92 @@
+"""Stories placed at ingest, on invented sentences: joins, splits, the time window, growth."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pytest
+
+from storage import story_index
+from storage.story_index import cluster
+
+TALKS = [
+    ("Envoys meet in Muscat to revive maritime corridor talks", "Negotiators arrived in Muscat."),
+    ("Maritime corridor talks resume in Muscat as envoys gather", "Delegations discussed port fees."),
+    ("Muscat corridor talks: envoys agree a second maritime round", "A second round was agreed."),
+]
+DROUGHT = ("Drought cuts wheat harvest across northern plains", "Farmers counted a small harvest.")
+
+
+def partition(stories: list[int]) -> set[frozenset[int]]:
+    """The groups of positions, whatever each story is named."""
+    groups: dict[int, set[int]] = {}
+    for position, story in enumerate(stories):
+        groups.setdefault(story, set()).add(position)
+    return {frozenset(g) for g in groups.values()}
+
+
+def run(
+    rows: list[tuple[str, str]], days: list[int | None], entities: list[list[str]] | None = None
+) -> list[int]:
+    titles, bodies = [r[0] for r in rows], [r[1] for r in rows]
+    return cluster(titles, bodies, days, entities or [[] for _ in rows])
+
+
+def test_close_headlines_join_one_story_and_another_subject_stands_apart() -> None:
+    stories = run([*TALKS, DROUGHT], [100, 101, 102, 101])
+    assert partition(stories) == {frozenset({0, 1, 2}), frozenset({3})}
+    assert stories[:3] == [0, 0, 0]  # named by the text that founded it
+
+
+def test_the_same_words_far_apart_in_time_are_two_stories() -> None:
+    stories = run(TALKS, [100, 101, 101 + story_index.WINDOW_DAYS + 30])
+    assert partition(stories) == {frozenset({0, 1}), frozenset({2})}
+
+
+def test_a_story_keeps_growing_past_the_window_while_it_develops() -> None:
+    step = story_index.WINDOW_DAYS  # each text is within the window of the one before
+    stories = run(TALKS, [100, 100 + step, 100 + 2 * step])
+    assert partition(stories) == {frozenset({0, 1, 2})}
+
+
+def test_undated_texts_stand_alone() -> None:
+    assert partition(run(TALKS, [100, None, 100])) == {frozenset({0, 2}), frozenset({1})}
+
+
+def test_shared_people_help_two_loosely_worded_headlines_join() -> None:
+    rows = [
+        ("Foreign minister Lina Haddad visits Amman", "She met officials."),
+        ("Haddad meets Jordanian counterpart", "Talks covered trade in Amman."),
+    ]
+    apart = run(rows, [100, 100])
+    named = run(rows, [100, 100], [["Lina Haddad", "Arab League"], ["Lina Haddad", "Arab League"]])
+    assert partition(apart) == {frozenset({0}), frozenset({1})}
+    assert partition(named) == {frozenset({0, 1})}
+
+
+def test_function_words_alone_never_make_a_story() -> None:
+    rows = [("They said that it was there", "Which would have been"), ("It was there, they said", "Been")]
+    assert partition(run(rows, [100, 100])) == {frozenset({0}), frozenset({1})}
+
+
+@pytest.mark.parametrize("split", [1, 2, 3])
+def test_growing_in_several_ingests_gives_the_stories_of_one(split: int) -> None:
+    """Texts only look back: the first `split` placed, then the rest, equals all at once."""
+    rows = [*TALKS, DROUGHT, ("Wheat harvest falls as drought grips plains", "Farmers worry.")]
+    days = [100, 101, 102, 101, 103]
+    names = [[] for _ in rows]
+    with duckdb.connect() as con:
+        for part in (range(0, split), range(split, len(rows))):
+            seqs = list(part)
+            story_index.add_texts(con, seqs, [rows[i][0] for i in seqs], [rows[i][1] for i in seqs])
+            story_index.date_and_name(con, seqs, [days[i] for i in seqs], [names[i] for i in seqs])
+            story_index.assign(con)
+        grown = [s for (s,) in con.execute("SELECT story FROM story_texts ORDER BY seq").fetchall()]
+    assert grown == run(rows, days)
+    assert partition(grown) == {frozenset({0, 1, 2}), frozenset({3, 4})}
+
+
+def test_link_takes_the_story_of_the_best_earlier_match() -> None:
+    # 5 matches 2 best (first pair), 2 is new and matched 0 (an old text of story 0).
+    stories = story_index.link(np.array([2, 5, 6]), np.array([2, 5, 5]), np.array([0, 2, 1]), {0: 0, 1: 1})
+    assert stories == {2: 0, 5: 0, 6: 6}
