@@ -108,7 +108,7 @@ state.reset_page_on_change(state.current_filters())
 view = state.current_view(version)  # reading_area writes it to the URL
 
 if view.filters.story:
-    chosen_story(data.story(store, version, view.filters.story), state.STORY, state.set_story)
+    chosen_story(data.story(store, version, view.filters.story), state.STORY_CLEAR, state.set_story)
 summary = data.summary(store, version, view.filters)
 summary_strip(summary)
 if summary.articles == 0:

@@ -243,6 +243,7 @@ MODE, PRIMARY = "country_mode", "primary_only"
 GRAN, SPLIT, MEASURE, SCALE, WEAK, SORT = "gran", "split", "measure", "scale", "weak", "sort"
 CHART, MAP = "chart", "map"  # the chart chooser, and the map's plotly selection
 STORY, STORY_ORDER, STORIES = "story", "story_order", "stories"  # chosen story, list order, the list
+STORY_CLEAR = "story_clear"  # the button that lets go of the chosen story
 PAGE, ARTICLE, LOADED, NOTICES = "page", "article", "_view_loaded", "_notices"
 LAST_FILTERS = "_last_filters"
 LINK_CORPUS = "_link_corpus"  # the store version a shared link was made on
