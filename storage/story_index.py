@@ -4,8 +4,9 @@ starts one. The archive is never clustered again.
 A text's terms are the content words of its title and lead plus its named people and
 organizations. Two texts are about the same story when they were published within
 WINDOW_DAYS of each other and share enough terms (Jaccard of the two term sets); a term
-carried by more than MAX_TERM_SPREAD texts around that date is too common to be evidence and is
-not compared. Each new text, in arrival order (seq), links to its most similar earlier text and
+carried by more than TERM_SPREAD_SHARE of the texts around that date says nothing about it and is
+not compared. Title words count twice. Each new text, in arrival order (seq), links to its most
+similar earlier text and
 takes that text's story; with no such text it founds a story named by its own seq. So a story
 grows by chains of close texts: it can run longer than the window while it keeps developing.
 
@@ -36,13 +37,17 @@ import pyarrow as pa
 WINDOW_DAYS = 3
 # Characters of the body read as the lead, after the title.
 LEAD_CHARS = 500
-# A term found in more texts than this within the window around a text says nothing about it.
-MAX_TERM_SPREAD = 60
+# A term found in more than this share of the texts within the window around a text says
+# nothing about it ("gaza" in a war's coverage); the cap stays within these bounds, the upper one
+# keeping the pairs an ingest compares bounded in a dense archive.
+TERM_SPREAD_SHARE = 0.15
+TERM_SPREAD_BOUNDS = (10, 200)
 # Two texts are one story at this Jaccard similarity of their terms, sharing at least MIN_SHARED.
-MIN_SIMILARITY = 0.2
+MIN_SIMILARITY = 0.14
 MIN_SHARED = 3
-# A word needs this many letters to be a term.
+# A word needs this many letters to be a term; longer than PLURAL_MIN_CHARS, a final s is dropped.
 MIN_TERM_CHARS = 3
+PLURAL_MIN_CHARS = 4
 # Entity kinds whose values are terms (people and organizations name a story; countries are
 # shared by most of a Middle East corpus and would be capped anyway).
 ENTITY_COLUMNS = ("people", "organizations")
@@ -72,19 +77,33 @@ CREATE = (
 
 # Candidate pairs (i new, j earlier) sharing terms that are rare around i's date, with their
 # Jaccard similarity. Reads story_terms and story_texts; new texts are those with seq >= $start.
+# Every range is spelled as equality on (term, day) over each day of a text's window (reach), so
+# DuckDB hash-joins: a term's postings outside the window are never touched.
 PAIRS_SQL = """
 WITH dated AS (SELECT t.seq, t.h, s.day FROM story_terms t JOIN story_texts s USING (seq)
                WHERE s.day IS NOT NULL),
 fresh AS (SELECT * FROM dated WHERE seq >= $start),
-per_day AS (SELECT h, day, count(*) AS n FROM dated SEMI JOIN fresh USING (h) GROUP BY h, day),
+offsets AS (SELECT unnest(range(-$window, $window + 1)) AS k),
+reach AS (SELECT f.seq, f.h, f.day + o.k AS day FROM fresh f CROSS JOIN offsets o),
+bounds AS (SELECT min(day) - $window AS low, max(day) + $window AS high FROM fresh),
+per_day AS (
+    SELECT d.h, d.day, count(*) AS n FROM dated d, bounds b
+    WHERE d.day BETWEEN b.low AND b.high AND d.h IN (SELECT h FROM fresh) GROUP BY d.h, d.day
+),
+texts_per_day AS (SELECT day, count(*) AS n FROM story_texts WHERE day IS NOT NULL GROUP BY day),
+around AS (
+    SELECT f.seq, least($most, greatest($least, $share * sum(t.n))) AS cap
+    FROM (SELECT DISTINCT seq, day FROM fresh) f CROSS JOIN offsets o
+    JOIN texts_per_day t ON t.day = f.day + o.k GROUP BY f.seq
+),
 spread AS (
-    SELECT f.seq, f.h, f.day FROM fresh f JOIN per_day p ON p.h = f.h
-        AND p.day BETWEEN f.day - $window AND f.day + $window
-    GROUP BY f.seq, f.h, f.day HAVING sum(p.n) <= $spread
+    SELECT r.seq, r.h FROM reach r JOIN per_day p ON p.h = r.h AND p.day = r.day
+    JOIN around a ON a.seq = r.seq GROUP BY r.seq, r.h, a.cap HAVING sum(p.n) <= a.cap
 ),
 shared AS (
-    SELECT f.seq AS i, d.seq AS j, count(*) AS common FROM spread f
-    JOIN dated d ON d.h = f.h AND d.seq < f.seq AND d.day BETWEEN f.day - $window AND f.day + $window
+    SELECT r.seq AS i, d.seq AS j, count(*) AS common
+    FROM reach r SEMI JOIN spread USING (seq, h)
+    JOIN dated d ON d.h = r.h AND d.day = r.day AND d.seq < r.seq
     GROUP BY ALL HAVING count(*) >= $shared
 )
 SELECT c.i, c.j, c.common / (si.terms + sj.terms - c.common) AS similarity
@@ -101,23 +120,34 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def terms(titles: list[str], bodies: list[str]) -> pl.DataFrame:
-    """(pos, h): the distinct hashes of the content words of each text's title and lead."""
+    """(pos, h): the distinct hashes of the content words of each text's title and lead; title
+    words count twice (once more, marked apart), the headline being the surest sign of a story."""
     lead = pl.DataFrame({"title": titles, "body": bodies}, schema={"title": pl.String, "body": pl.String})
-    words = (
-        lead.fill_null("")
-        .with_row_index("pos")
-        .select(
-            "pos",
-            (pl.col("title") + " " + pl.col("body").str.slice(0, LEAD_CHARS))
-            .str.to_lowercase()
-            .str.extract_all(r"\p{L}[\p{L}\p{N}]*")
-            .alias("term"),
-        )
+    frame = lead.fill_null("").with_row_index("pos")
+    words = pl.concat(
+        [
+            _words(frame, pl.col("title") + " " + pl.col("body").str.slice(0, LEAD_CHARS), ""),
+            _words(frame, pl.col("title"), "\x02"),
+        ]
+    )
+    return _hashed(words)
+
+
+def _words(frame: pl.DataFrame, text: pl.Expr, mark: str) -> pl.DataFrame:
+    """(pos, term): content words of text, plural -s dropped (councillor = councillors)."""
+    return (
+        frame.select("pos", text.str.to_lowercase().str.extract_all(r"\p{L}[\p{L}\p{N}]*").alias("term"))
         .explode("term")
         .filter(pl.col("term").str.len_chars() >= MIN_TERM_CHARS)
         .filter(~pl.col("term").is_in(list(STOPWORDS)))
+        .with_columns(
+            pl.when(pl.col("term").str.len_chars() > PLURAL_MIN_CHARS)
+            .then(pl.col("term").str.strip_suffix("s"))
+            .otherwise(pl.col("term"))
+            .alias("term")
+        )
+        .select("pos", (mark + pl.col("term")).alias("term"))
     )
-    return _hashed(words)
 
 
 def entity_terms(entities: list[list[str]]) -> pl.DataFrame:
@@ -190,7 +220,9 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
     params = {
         "start": start,
         "window": WINDOW_DAYS,
-        "spread": MAX_TERM_SPREAD,
+        "share": TERM_SPREAD_SHARE,
+        "least": TERM_SPREAD_BOUNDS[0],
+        "most": TERM_SPREAD_BOUNDS[1],
         "shared": MIN_SHARED,
         "similarity": MIN_SIMILARITY,
     }
