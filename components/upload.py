@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # ingest code (polars, parsers, gazetteer) loads on the first
     from storage.preview import FilePreview
 
 UPLOAD_TYPES = ["txt", "csv", "tsv", "json", "jsonl", "ndjson", "parquet", "xml", "rss", "atom"]
-NONE = "none"
+NONE = "(none)"  # parenthesized: a column may be named "none"
 # The fields a column may serve, in the analyst's words.
 FIELD_LABELS = {
     "title": "Headline",
@@ -38,6 +38,8 @@ FIELD_LABELS = {
     "language": "Language",
     "captions": "Captions",
 }
+# How a column was chosen, in the analyst's words.
+WHY = {"name": "by its name", "content": "by its values", "given": "saved mapping"}
 # Characters of one sample value shown beside a field.
 SAMPLE_CHARS = 60
 
@@ -126,18 +128,25 @@ def _choose_fields(upload: UploadedFile, preview: FilePreview) -> dict[str, str 
     choices: dict[str, str | None] = {}
     for field in MAPPABLE_FIELDS:
         guessed = preview.columns.get(field)
-        left, right = st.columns([2, 3], vertical_alignment="bottom")
-        chosen = left.selectbox(
+        # One field under another, not side by side: the panel lives in the sidebar (~300 px).
+        chosen = st.selectbox(
             FIELD_LABELS.get(field, field),
             options,
             index=options.index(guessed) if guessed in options else 0,
             key=state.mapping_key(upload.file_id, field),
         )
         choices[field] = None if chosen == NONE else chosen
-        samples = " | ".join(s[:SAMPLE_CHARS] for s in preview.samples(choices[field]))
-        why = preview.chosen_by.get(field, "") if chosen == guessed else "your choice"
-        right.caption(escape_markdown(f"{samples or '—'}" + (f" ({why})" if why and chosen != NONE else "")))
+        st.caption(escape_markdown(_sample_line(preview, field, chosen, guessed)))
     return choices
+
+
+def _sample_line(preview: FilePreview, field: str, chosen: str, guessed: str | None) -> str:
+    """Three sample values of the chosen column, and how it was chosen."""
+    if chosen == NONE:
+        return "not read from any column"
+    samples = " | ".join(s[:SAMPLE_CHARS] for s in preview.samples(chosen)) or "(empty in the first rows)"
+    why = preview.chosen_by.get(field, "") if chosen == guessed else "your choice"
+    return f"e.g. {samples}" + (f" ({WHY.get(why, why)})" if why else "")
 
 
 def _facts(preview: FilePreview) -> list[str]:

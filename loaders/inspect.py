@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from loaders.formats.report import FileReport
-from loaders.formats.sniff import iter_input_files, read_file_report
+from loaders.formats.sniff import MAX_FILE_BYTES, iter_input_files, read_file_report
 
 MB = 1024 * 1024
 HEAD_BYTES = 2 * MB
@@ -37,7 +37,11 @@ def inspect_file(
         copy.flush()
         _, problems, report = read_file_report(Path(copy.name), mapping=mapping, remembered=remembered)
     report.path = str(path)
-    return report, [p.reason for p in problems], True
+    reasons = [p.reason for p in problems]
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:  # the head reads; the whole file would be refused
+        reasons.append(f"file too large ({size / MB:.1f} MB > limit {MAX_FILE_BYTES / MB:.0f} MB)")
+    return report, reasons, True
 
 
 def _head(path: Path) -> bytes | None:

@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help="take FIELD (title, body, published, url, source, captions) from COLUMN",
+        help="take FIELD (title, body, lead, published, url, source, language, captions) from COLUMN "
+        "(FIELD= : from no column)",
     )
     add.set_defaults(run=_ingest)
     export = commands.add_parser("export-parquet", help="write the store as Parquet partitioned by month")

@@ -56,10 +56,10 @@ def test_the_preview_shows_the_guess_and_stores_nothing(served: Path) -> None:
     assert not at.exception
     assert field_box(at, "title").value == "Kop"
     assert field_box(at, "body").value == "Verhaal"
-    assert field_box(at, "source").value == "none"  # "Krant" names nothing the guess knows
+    assert field_box(at, "source").value == "(none)"  # "Krant" names nothing the guess knows
     assert "Envoys reopen the Aqaba port talks" in captions(at)  # samples of the chosen column
     assert "Dates: ISO year-month-day" in captions(at)
-    assert field_box(at, "title").options[:2] == ["none", "Kop"]
+    assert field_box(at, "title").options[:2] == ["(none)", "Kop"]
     assert metric(at, "Articles matching") == "6"  # nothing stored before the button
     assert saved_mappings(served) == {}
 
