@@ -40,8 +40,8 @@ FIELD_LABELS = {
 }
 # How a column was chosen, in the analyst's words.
 WHY = {"name": "by its name", "content": "by its values", "given": "saved mapping"}
-# Characters of one sample value shown beside a field.
-SAMPLE_CHARS = 60
+# Characters of one sample value shown under a field (the sidebar is narrow).
+SAMPLE_CHARS = 45
 
 
 @st.fragment
@@ -144,9 +144,13 @@ def _sample_line(preview: FilePreview, field: str, chosen: str, guessed: str | N
     """Three sample values of the chosen column, and how it was chosen."""
     if chosen == NONE:
         return "not read from any column"
-    samples = " | ".join(s[:SAMPLE_CHARS] for s in preview.samples(chosen)) or "(empty in the first rows)"
+    samples = " | ".join(_cut(s) for s in preview.samples(chosen)) or "(empty in the first rows)"
     why = preview.chosen_by.get(field, "") if chosen == guessed else "your choice"
     return f"e.g. {samples}" + (f" ({WHY.get(why, why)})" if why else "")
+
+
+def _cut(sample: str) -> str:
+    return sample if len(sample) <= SAMPLE_CHARS else sample[: SAMPLE_CHARS - 1].rstrip() + "…"
 
 
 def _facts(preview: FilePreview) -> list[str]:
