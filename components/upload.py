@@ -91,7 +91,8 @@ def _failed(name: str, reason: str) -> FilePreview:
 def _show_preview(upload: UploadedFile, preview: FilePreview, path: Path) -> dict[str, str | None]:
     """One file's preview; returns the column the analyst chose per field (None: none)."""
     with st.container(border=True, key=f"upload_preview_{upload.file_id}"):
-        st.markdown(f"**{escape_markdown(preview.name)}** · {escape_markdown(_how(preview))}")
+        st.markdown(f"**{escape_markdown(preview.name)}**")
+        st.caption(escape_markdown(_how(preview)))
         if preview.mapping_from == "saved":
             st.caption("Using your saved mapping for files with these columns.")
             if st.button("Guess again", key=state.forget_key(upload.file_id), type="tertiary"):
