@@ -250,7 +250,8 @@ LINK_CORPUS = "_link_corpus"  # the store version a shared link was made on
 SESSION_STORE = "_session_store"  # this session's private store, once it uploaded files
 SESSION_COPY = "_session_copy"  # owns the private store: it is deleted when the session ends
 INGEST_REPORT = "_ingest_report"  # the summary lines of this session's last upload
-UPLOADS, INGEST = "uploads", "ingest"  # the upload panel's file picker and its button
+UPLOADS, INGEST = "uploads", "ingest"  # the upload panel's file picker and its Add button
+UPLOAD_PREVIEWS = "_upload_previews"  # how each uploaded file would be read, by the upload's id
 TIMELINE, READER, RESULT, PAGER = "timeline", "reader", "result", "pager"
 CLEAR_ALL, CLEAR_ALL_EMPTY, EXPORT_CSV, EXPORT_JSONL = (
     "clear_all",
@@ -425,3 +426,25 @@ def ingest_report() -> list[str]:
 
 def set_ingest_report(lines: list[str]) -> None:
     st.session_state[INGEST_REPORT] = lines
+
+
+def upload_previews() -> dict[str, object]:
+    """This session's upload previews by upload id (kept across reruns: each costs a child process)."""
+    return st.session_state.setdefault(UPLOAD_PREVIEWS, {})
+
+
+def mapping_key(upload: str, name: str) -> str:
+    """The widget key of the column chosen for one field (`name`) of one uploaded file."""
+    return f"upload_map_{upload}_{name}"
+
+
+def forget_key(upload: str) -> str:
+    """The widget key of an uploaded file's "Guess again" button (drops its saved mapping)."""
+    return f"upload_forget_{upload}"
+
+
+def drop_upload_choices(upload: str, names: Sequence[str]) -> None:
+    """Forget an uploaded file's preview and column choices: the next run previews it afresh."""
+    upload_previews().pop(upload, None)
+    for name in names:
+        st.session_state.pop(mapping_key(upload, name), None)

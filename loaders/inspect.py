@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from loaders.formats.report import FileReport
-from loaders.formats.sniff import iter_input_files, read_file_report
+from loaders.formats.sniff import MAX_FILE_BYTES, iter_input_files, read_file_report
 
 MB = 1024 * 1024
 HEAD_BYTES = 2 * MB
@@ -21,18 +21,27 @@ LINE_SUFFIXES = frozenset({".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".txt", 
 SAMPLE_CHARS = 60
 
 
-def inspect_file(path: Path, mapping: dict[str, str] | None = None) -> tuple[FileReport, list[str], bool]:
-    """(report, problems, whether only the head was read) for one file."""
+def inspect_file(
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    remembered: dict[str, dict[str, str]] | None = None,
+) -> tuple[FileReport, list[str], bool]:
+    """(report, problems, whether only the head was read) for one file. `remembered`: the
+    analyst's saved mappings by header shape, used when no mapping is given (as ingest does)."""
     head = _head(path)
     if head is None:
-        _, problems, report = read_file_report(path, mapping=mapping)
+        _, problems, report = read_file_report(path, mapping=mapping, remembered=remembered)
         return report, [p.reason for p in problems], False
     with tempfile.NamedTemporaryFile(suffix=path.suffix, prefix=path.stem[:40] + "-head-") as copy:
         copy.write(head)
         copy.flush()
-        _, problems, report = read_file_report(Path(copy.name), mapping=mapping)
+        _, problems, report = read_file_report(Path(copy.name), mapping=mapping, remembered=remembered)
     report.path = str(path)
-    return report, [p.reason for p in problems], True
+    reasons = [p.reason for p in problems]
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:  # the head reads; the whole file would be refused
+        reasons.append(f"file too large ({size / MB:.1f} MB > limit {MAX_FILE_BYTES / MB:.0f} MB)")
+    return report, reasons, True
 
 
 def _head(path: Path) -> bytes | None:
@@ -53,6 +62,8 @@ def describe(report: FileReport, problems: list[str], head_only: bool) -> list[s
         f"{report.path}",
         f"  kind       {report.kind or '?'}" + ("  (judged by its head)" if head_only else ""),
     ]
+    if report.mapping_from == "saved":
+        lines.append("  mapping    using your saved mapping for files of this header shape")
     for field, column in report.columns.items():
         samples = " | ".join(s[:SAMPLE_CHARS] for s in report.samples.get(field, [])[:3])
         how = report.chosen_by.get(field, "")
@@ -68,10 +79,10 @@ def describe(report: FileReport, problems: list[str], head_only: bool) -> list[s
     return lines
 
 
-def main(paths: list[str]) -> int:
-    """Print the inspection of every file under paths."""
+def main(paths: list[str], remembered: dict[str, dict[str, str]] | None = None) -> int:
+    """Print the inspection of every file under paths (with the store's saved mappings)."""
     for path in iter_input_files(paths):
-        print("\n".join(describe(*inspect_file(path))))
+        print("\n".join(describe(*inspect_file(path, remembered=remembered))))
     return 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from loaders.normalize import column_mapping
 from storage.ingest import ingest
 from storage.layout import StoreError, default_store
+from storage.mappings import saved_mappings
 from storage.parquet import export_store
 from storage.query import Filters, Store
 
@@ -40,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help="take FIELD (title, body, published, url, source, captions) from COLUMN",
+        help="take FIELD (title, body, lead, published, url, source, language, captions) from COLUMN "
+        "(FIELD= : from no column)",
     )
     add.set_defaults(run=_ingest)
     export = commands.add_parser("export-parquet", help="write the store as Parquet partitioned by month")
@@ -49,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export)
     look = commands.add_parser("inspect", help="how files would be read (kind, mapping, dates)")
     look.add_argument("paths", nargs="+")
-    look.set_defaults(run=lambda args: _inspect(args.paths))
+    look.add_argument(
+        "--store", type=Path, default=None, help="whose saved mappings apply (default: $COVERAGE_STORE)"
+    )
+    look.set_defaults(run=lambda args: _inspect(args.paths, args.store or default_store()))
     show = commands.add_parser("show", help="what a store holds")
     show.add_argument("--store", type=Path, default=None)
     show.set_defaults(run=_show)
@@ -73,10 +78,10 @@ def _progress(done: int, total: int, path: str) -> None:
     sys.stderr.flush()
 
 
-def _inspect(paths: list[str]) -> int:
+def _inspect(paths: list[str], store: Path) -> int:
     from loaders.inspect import main as inspect_main  # late: keeps `show` free of the readers
 
-    return inspect_main(paths)
+    return inspect_main(paths, remembered=saved_mappings(store))
 
 
 def _export(args: argparse.Namespace) -> int:

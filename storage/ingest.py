@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.formats.sniff import iter_input_files, read_file
+from loaders.formats.sniff import iter_input_files, read_file_report
 from loaders.normalize import Progress, copies_from_raw
 from loaders.schema import Problem, RawArticle
 from storage.build import append_copies
 from storage.layout import copy_generation, current_generation, point_to
+from storage.mappings import saved_mappings
 from storage.query import Filters, Store
 
 # Articles read before a batch is appended to the store: bounds ingest memory.
@@ -23,6 +24,8 @@ BATCH_ARTICLES = 20_000
 # Characters of text a batch may hold: 20,000 bodies of 10 KB each would be 200 MB, copied
 # several times over by dating, hashing and the fold.
 BATCH_CHARS = 40_000_000
+# Files whose "how it was read" line the summary lists; a folder of thousands lists the first.
+MAX_READ_AS_LINES = 50
 
 
 @dataclass
@@ -38,6 +41,7 @@ class IngestReport:
     undated: int = 0
     version: str = ""
     problems: list[Problem] = field(default_factory=list)
+    read_as: list[str] = field(default_factory=list)  # per file: "name: how it was read"
 
     def lines(self) -> list[str]:
         """The summary a person reads after an ingest."""
@@ -51,6 +55,9 @@ class IngestReport:
             f"files with problems: {len(rejected)}",
         ]
         out += [f"  {problem}" for problem in self.problems]
+        out += ["how each file was read:", *(f"  {line}" for line in self.read_as[:MAX_READ_AS_LINES])]
+        if len(self.read_as) > MAX_READ_AS_LINES:
+            out.append(f"  and {len(self.read_as) - MAX_READ_AS_LINES} more files")
         out.append(f"store version: {self.version}")
         return out
 
@@ -62,13 +69,19 @@ def ingest(
     mapping: dict[str, str] | None = None,
     source: str | None = None,
     progress: Progress | None = None,
+    file_mappings: dict[str, dict[str, str]] | None = None,
+    mappings_from: Path | None = None,
 ) -> IngestReport:
     """Add the articles under paths to the store; the old store stays intact if anything fails.
 
+    A file's mapping is its entry in `file_mappings` (by file name: the upload preview's choice),
+    else `mapping` (--map), else the saved mapping for its header shape (those kept beside
+    `mappings_from`, default the store: a session's copy reads the served store's), else the guess.
     Files are read and appended in batches of about BATCH_ARTICLES articles, so memory follows
     the batch (and the largest file), never the size of the archive.
     """
     report = IngestReport(articles_before=_articles_in(store))
+    remembered = saved_mappings(mappings_from or store)
     ingested_at = datetime.now(UTC)
     allowances: dict[str, list[int]] = {}  # each file's dateparser calls, across its batches
 
@@ -77,7 +90,9 @@ def ingest(
         files = list(iter_input_files(paths))
         report.files = len(files)
         for number, path in enumerate(files, start=1):
-            found, trouble = read_file(path, mapping=mapping, source=source)
+            chosen = (file_mappings or {}).get(path.name, mapping)
+            found, trouble, how = read_file_report(path, mapping=chosen, source=source, remembered=remembered)
+            report.read_as.append(f"{path.name}: {how}")
             pending.extend(found)
             report.parsed += len(found)
             report.problems.extend(trouble)
@@ -126,11 +141,20 @@ def ingest_files(
         return ingest([folder], store, progress=progress)
 
 
-def write_uploads(files: list[tuple[str, bytes]], folder: Path) -> None:
-    """Write uploaded (name, content) pairs into folder, each under a numbered base name."""
+def write_uploads(files: list[tuple[str, bytes]], folder: Path) -> list[str]:
+    """Write uploaded (name, content) pairs into folder, each under a numbered base name;
+    returns the names written, in order."""
+    written = []
     for number, (name, data) in enumerate(files):
         # Only the base name, prefixed: an uploaded name never chooses where it is written.
-        (folder / f"{number:03d}-{Path(name).name or 'upload'}").write_bytes(data)
+        written.append(upload_name(number, name))
+        (folder / written[-1]).write_bytes(data)
+    return written
+
+
+def upload_name(number: int, name: str) -> str:
+    """The name an upload is written under: numbered, base name only."""
+    return f"{number:03d}-{Path(name).name or 'upload'}"
 
 
 def private_copy(base: Path) -> Path:

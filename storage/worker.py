@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from loaders.schema import Problem
 from storage.ingest import IngestReport, ingest, write_uploads
@@ -89,9 +89,13 @@ def run_ingest(
     keep_going: Callable[[], bool] = lambda: True,
     owner: str = "",
     limits: Limits | None = None,
+    mappings: list[dict[str, str] | None] | None = None,
+    mappings_from: Path | None = None,
 ) -> IngestReport:
     """Ingest files given as (name, content) into the store, in a child process within limits.
 
+    `mappings` holds each file's field -> column choice (None: the saved mapping or the guess),
+    in the order of files; saved mappings are those of `mappings_from` (default: store).
     Raises IngestStopped (one line, no server path) when a limit is hit, the child fails, or
     keep_going() turns False; Busy when `owner` already runs an ingest.
     """
@@ -100,8 +104,30 @@ def run_ingest(
         _one_per_owner(owner),
         tempfile.TemporaryDirectory(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-") as folder,
     ):
+        names = write_uploads(files, Path(folder))
+        chosen = {n: m for n, m in zip(names, mappings or [], strict=False) if m is not None}
+        args = ["ingest", folder, str(store), json.dumps(chosen), str(mappings_from or store)]
+        message = _supervise(args, limits, progress or (lambda *_: None), keep_going)
+        report = _report(message)
+        report.read_as = [_own_name(line, names, files) for line in report.read_as]
+        return report
+
+
+def run_preview(files: list[tuple[str, bytes]], store: Path, *, limits: Limits | None = None) -> list[dict]:
+    """How each file would be read (storage/preview.py), judged in a child process within limits:
+    an upload is never parsed by the server itself. Stores nothing."""
+    limits = limits or Limits.from_env()
+    with tempfile.TemporaryDirectory(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-") as folder:
         write_uploads(files, Path(folder))
-        return _supervise(Path(folder), store, limits, progress or (lambda *_: None), keep_going)
+        return _supervise(["preview", folder, str(store)], limits, lambda *_: None, lambda: True)
+
+
+def _own_name(line: str, names: list[str], files: list[tuple[str, bytes]]) -> str:
+    """A summary line about a written upload ("003-x.csv: ...") under the file's own name."""
+    for written, (name, _) in zip(names, files, strict=True):
+        if line.startswith(f"{written}: "):
+            return Path(name).name + line[len(written) :]
+    return line
 
 
 @contextlib.contextmanager
@@ -118,12 +144,11 @@ def _one_per_owner(owner: str) -> Iterator[None]:
             _running.discard(owner)
 
 
-def _supervise(
-    folder: Path, store: Path, limits: Limits, progress: Progress, keep_going: Callable[[], bool]
-) -> IngestReport:
-    """Run the child, relay its progress, enforce the limits; the child never outlives this call."""
-    command = [sys.executable, "-m", "storage.worker", str(folder), str(store)]
-    command += [str(limits.address_space_mb), str(limits.cpu_seconds)]
+def _supervise(args: list[str], limits: Limits, progress: Progress, keep_going: Callable[[], bool]) -> Any:
+    """Run the child, relay its progress, enforce the limits; returns what the child answered.
+    The child never outlives this call."""
+    command = [sys.executable, "-m", "storage.worker", str(limits.address_space_mb), str(limits.cpu_seconds)]
+    command += args
     env = {**os.environ, **THREAD_ENV, "COVERAGE_BUILD_MEMORY": f"{max(limits.memory_mb // 3, 64)}MB"}
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=errors)
@@ -143,16 +168,16 @@ def _follow(
     progress: Progress,
     keep_going: Callable[[], bool],
     errors: IO[bytes],
-) -> IngestReport:
-    """Read the child's messages until it reports or dies; stop it when a limit says so."""
+) -> Any:
+    """Read the child's messages until it answers or dies; stop it when a limit says so."""
     assert child.stdout is not None
     lines = _Lines(child.stdout.fileno())
     while True:
         for message in lines.read(POLL_SECONDS):
             if "progress" in message:
                 progress(*message["progress"])
-            elif "report" in message:
-                return _report(message["report"])
+            elif "answer" in message:
+                return message["answer"]
         if not keep_going():
             raise IngestStopped("the ingest was stopped: its session ended")
         if _resident_mb(child.pid) > limits.memory_mb:
@@ -237,15 +262,25 @@ def _send(message: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """python -m storage.worker FOLDER STORE ADDRESS_SPACE_MB CPU_SECONDS"""
-    folder, store, address_space_mb, cpu_seconds = argv
+    """python -m storage.worker ADDRESS_SPACE_MB CPU_SECONDS ingest FOLDER STORE CHOSEN_JSON SAVED_IN
+    python -m storage.worker ADDRESS_SPACE_MB CPU_SECONDS preview FOLDER STORE"""
+    address_space_mb, cpu_seconds, command, folder, store, *rest = argv
     _limit_self(int(address_space_mb), int(cpu_seconds))
     try:
-        report = ingest([folder], Path(store), progress=lambda d, t, n: _send({"progress": [d, t, n]}))
+        if command == "preview":
+            from storage.preview import preview_folder  # late: the limits are set before parsers load
+
+            _send({"answer": preview_folder(Path(folder), Path(store))})
+            return 0
+        chosen, remembered_in = json.loads(rest[0]), Path(rest[1])
+        progress = lambda d, t, n: _send({"progress": [d, t, n]})  # noqa: E731
+        report = ingest(
+            [folder], Path(store), progress=progress, file_mappings=chosen, mappings_from=remembered_in
+        )
     except MemoryError:  # DuckDB's OutOfMemoryException is told apart by the parent from stderr
         return OUT_OF_MEMORY_EXIT
     fields = {k: v for k, v in vars(report).items() if k != "problems"}
-    _send({"report": {**fields, "problems": [vars(p) for p in report.problems]}})
+    _send({"answer": {**fields, "problems": [vars(p) for p in report.problems]}})
     return 0
 
 

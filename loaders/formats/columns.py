@@ -249,8 +249,9 @@ def map_columns(frame: pd.DataFrame, given: dict[str, str] | None = None) -> Col
     mapping = ColumnMapping()
     names = [str(c) for c in frame.columns]
     for field_name, column in (given or {}).items():
-        mapping.columns[field_name] = column
-        mapping.why[field_name] = "given"
+        mapping.why[field_name] = "given"  # decided, also when the column is "" (none holds it)
+        if column:
+            mapping.columns[field_name] = column
     profiles = {n: profile(frame[n]) for n in names if _is_text_column(frame[n])}
     profiles |= {
         n: Profile(filled=1.0, date_share=1.0, samples=frame[n].head(3).astype(str).tolist())
@@ -290,7 +291,7 @@ def _assign_by_name(mapping: ColumnMapping, profiles: dict[str, Profile]) -> Non
         reverse=True,
     )
     for *_, field_name, name in ranked:
-        if field_name in mapping.columns or name in taken:
+        if field_name in mapping.why or name in taken:
             continue
         mapping.columns[field_name] = name
         mapping.why[field_name] = "name"
@@ -301,7 +302,7 @@ def _assign_by_content(mapping: ColumnMapping, profiles: dict[str, Profile]) -> 
     """Fields still missing, from columns nobody claimed, by what their values look like."""
     taken = set(mapping.columns.values())
     for field_name in CONTENT_FIELDS:
-        if field_name in mapping.columns:
+        if field_name in mapping.why:
             continue
         free = [n for n in profiles if n not in taken and fits_by_content(field_name, profiles[n])]
         if field_name == "title":

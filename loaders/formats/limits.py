@@ -64,10 +64,11 @@ def iter_table_pieces(
     report: FileReport | None = None,
 ) -> Iterator[Piece]:
     """(articles, problems) per piece of a table file, stopping at the row and size caps."""
+    report = report if report is not None else FileReport(origin)
     if kind == "parquet":
-        pieces = _parquet_pieces(data, origin, mapping)
+        pieces = _parquet_pieces(data, origin, mapping, report)
     elif kind in SPLITTABLE and len(data) > PIECE_BYTES and b"\x00" not in data[:4096]:
-        pieces = _text_pieces(data, kind, origin, mapping)
+        pieces = _text_pieces(data, kind, origin, mapping, report)
     else:
         pieces = iter([read_table_data(data, kind, origin, mapping=mapping, report=report)])
     rows = 0
@@ -97,7 +98,9 @@ def too_large(rows: int) -> str:
 # --- Parquet: one batch of rows at a time ----------------------------------------------------
 
 
-def _parquet_pieces(data: bytes, origin: str, mapping: dict[str, str] | None) -> Iterator[Piece]:
+def _parquet_pieces(
+    data: bytes, origin: str, mapping: dict[str, str] | None, report: FileReport
+) -> Iterator[Piece]:
     """Batches of a Parquet file as articles; sizes are checked before and after decoding."""
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
@@ -116,7 +119,9 @@ def _parquet_pieces(data: bytes, origin: str, mapping: dict[str, str] | None) ->
         pending_bytes = 0
         frame = pa.Table.from_batches(pending).to_pandas()
         pending.clear()
-        articles, reasons = frame_to_articles(frame, origin, mapping=mapping)
+        part = _piece(report)
+        articles, reasons = frame_to_articles(frame, origin, mapping=mapping, report=part)
+        report.merge(part)
         piece = _shared(_renumbered(articles, rows), seen), [Problem(origin, r) for r in reasons]
         rows += len(frame)
         return piece
@@ -145,6 +150,11 @@ def _parquet_pieces(data: bytes, origin: str, mapping: dict[str, str] | None) ->
         yield [], [Problem(origin, f"parquet does not read past row {rows:,}: {_one_line(exc)}")]
 
 
+def _piece(report: FileReport) -> FileReport:
+    """A report for one piece, merged into the file's: each piece reads the saved mappings too."""
+    return FileReport(report.path, kind=report.kind, remembered=report.remembered)
+
+
 def _shared(articles: list[RawArticle], seen: dict[str, str]) -> list[RawArticle]:
     """Articles whose repeated bodies share one string: a column of one repeated value (the
     dictionary-encoded kind) costs one copy of it, not one per row."""
@@ -171,12 +181,14 @@ def _batch_rows(group: pq.RowGroupMetaData) -> int:
 # --- CSV/TSV/JSONL: runs of whole records ----------------------------------------------------
 
 
-def _text_pieces(data: bytes, kind: str, origin: str, mapping: dict[str, str] | None) -> Iterator[Piece]:
+def _text_pieces(
+    data: bytes, kind: str, origin: str, mapping: dict[str, str] | None, report: FileReport
+) -> Iterator[Piece]:
     """Pieces of a large text table, each read as a file of its own (a CSV piece gets the header)."""
     quoted = kind != "jsonl"  # JSON strings never hold a raw line end; CSV fields may
     starts = list(_record_starts(data, quoted))
     if not starts:
-        yield read_table_data(data, kind, origin, mapping=mapping)
+        yield read_table_data(data, kind, origin, mapping=mapping, report=report)
         return
     header = data[: starts[0]] if quoted else b""
     # A piece's line 1 is the header again: its line k is line k - 1 + (lines before it).
@@ -184,7 +196,11 @@ def _text_pieces(data: bytes, kind: str, origin: str, mapping: dict[str, str] | 
     for begin, end in zip(starts, [*starts[1:], len(data)], strict=True):
         if not data[begin:end].strip():
             continue
-        articles, problems = read_table_data(header + data[begin:end], kind, origin, mapping=mapping)
+        part = _piece(report)
+        articles, problems = read_table_data(
+            header + data[begin:end], kind, origin, mapping=mapping, report=part
+        )
+        report.merge(part)
         yield _renumbered(articles, rows), [_shift_line(p, lines) for p in problems]
         rows += len(articles)
         lines += data.count(b"\n", begin, end)

@@ -105,10 +105,12 @@ def read_file_report(
     *,
     mapping: dict[str, str] | None = None,
     source: str | None = None,
+    remembered: dict[str, dict[str, str]] | None = None,
 ) -> tuple[list[RawArticle], list[Problem], FileReport]:
-    """Articles, problems and how the file was read (kind, mapping, dates, rows); never raises."""
+    """Articles, problems and how the file was read (kind, mapping, dates, rows); never raises.
+    `remembered`: saved mappings by header shape, used for a table when no mapping is given."""
     path = Path(path)
-    report = FileReport(str(path))
+    report = FileReport(str(path), remembered=remembered or {})
     try:
         articles, problems = _read(path, mapping, report)
         _add_languages(articles, report)
@@ -189,7 +191,7 @@ def _read_archive(
         for name, member in archives.members(data, path.name):
             if _is_skipped(Path(name).name):
                 continue
-            part = FileReport(f"{path} > {name}")
+            part = FileReport(f"{path} > {name}", remembered=report.remembered)
             found, trouble = _read_data(name, f"{path} > {name}", member, mapping, part)
             articles += found
             problems += [Problem(str(path), f"{name}: {t.reason}") for t in trouble]

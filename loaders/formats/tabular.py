@@ -34,6 +34,7 @@ import pyarrow.csv as pacsv
 from loaders.dateorder import normalize_dates
 from loaders.dates import parse_date
 from loaders.formats import columns as colmap
+from loaders.formats import shape
 from loaders.formats.passages import fold_rows, id_column
 from loaders.formats.report import FileReport
 from loaders.outlets import outlet_name, split_title_outlet
@@ -680,6 +681,12 @@ def frame_to_articles(
     """RawArticles of a table's rows, plus reasons (rows skipped) for the caller's Problems."""
     report = report if report is not None else FileReport(origin)
     frame = _unique_columns(frame)
+    # The columns go to the report first: a file nothing maps is the one the analyst must map.
+    report.header = report.header or shape.column_samples(frame)
+    if mapping is None and (mapping := shape.saved_mapping(report.remembered, frame.columns)):
+        report.mapping_from = "saved"
+    elif mapping is not None:
+        report.mapping_from = report.mapping_from or "given"
     found = resolve_mapping(frame, mapping)
     _describe_mapping(report, found)
     report.rows += len(frame)
@@ -719,6 +726,9 @@ def resolve_mapping(frame: pd.DataFrame, mapping: dict[str, str] | None = None) 
     for field, wanted in (mapping or {}).items():
         if field not in FIELDS and field not in colmap.FIELDS:
             raise TableError(f"unknown field {field!r} in mapping (fields: {', '.join(FIELDS)})")
+        if not wanted.strip():  # "body=": the analyst says no column holds this field
+            given[field] = ""
+            continue
         found = _match(names, wanted)
         if found is None:
             raise TableError(f"mapped column {wanted!r} not found (columns: {_listing(names)})")

@@ -49,6 +49,8 @@ def test_an_upload_through_the_proxy_reaches_the_visitors_session(
         page.locator(".st-key-uploads input[type='file']").set_input_files(str(upload))
         # The file is sent to the replica (PUT /_stcore/upload_file) before the button is offered.
         expect(page.locator(".st-key-uploads")).to_contain_text(upload.name, timeout=30_000)
+        # The file is previewed (a child process) before Add to coverage is offered.
+        expect(page.locator(".st-key-ingest button")).to_be_enabled(timeout=120_000)
         page.locator(".st-key-ingest button").click(timeout=30_000)
         settle(page)
         expect(metric(page, METRIC)).to_have_text(f"{before + 3:,}", timeout=60_000)
