@@ -26,6 +26,9 @@ from storage.search import SearchQuery, parse_search, snippet
 
 # Values shown per facet before the analyst asks for more.
 FACET_LIMIT = 12
+# Values one facet shows when the analyst asks for all of them: a chip each is drawn on every
+# rerun, so past this the find box finds the rest.
+FACET_ALL_LIMIT = 500
 # Series drawn when the timeline is split by countries or topics; the rest are not drawn.
 SPLIT_SERIES = 6
 # The whole of a split chart: the series every split series is part of.
@@ -64,6 +67,11 @@ def _filter_values(self: Filters, kind_name: str) -> tuple[str, ...]:
     return getattr(self, kind_row(kind_name).field)
 
 
+def _excluded_values(self: Filters, kind_name: str) -> tuple[str, ...]:
+    """The values of one facet kind left out ("not United States")."""
+    return getattr(self, kind_row(kind_name).exclude_field)
+
+
 # What narrows the coverage: search words, dates and facet values. Built from the table of kinds
 # (loaders.schema.KINDS), so a kind added there is a filter field here: Filters(countries=(...)).
 Filters = make_dataclass(
@@ -75,9 +83,15 @@ Filters = make_dataclass(
         ("countries_mode", str, field(default="any")),  # "any" of the chosen countries, or "all"
         ("primary_only", bool, field(default=False)),  # count a country only where the story is about it
         *[(k.field, "tuple[str, ...]", field(default=())) for k in KINDS],
+        # Values left out: an article carrying any of them does not match (Kind.exclude_field).
+        *[(k.exclude_field, "tuple[str, ...]", field(default=())) for k in KINDS],
     ],
     frozen=True,
-    namespace={"values": _filter_values, "__doc__": "What narrows the coverage: words, dates, facet values."},
+    namespace={
+        "values": _filter_values,
+        "excluded": _excluded_values,
+        "__doc__": "What narrows the coverage: words, dates, facet values.",
+    },
 )
 Filters.__module__ = __name__  # pickling finds it here (make_dataclass's module= is Python 3.12+)
 
@@ -92,6 +106,14 @@ class Summary:
     last: date | None
     duplicates: int
     undated: int
+
+
+@dataclass
+class FacetValues:
+    """One facet's values with their counts under the filters, and how many values there are."""
+
+    counts: pd.DataFrame  # value, count
+    total: int
 
 
 @dataclass(frozen=True)
@@ -215,17 +237,28 @@ class Store:
             if filters.values(kind) and not ids:
                 clauses.append("FALSE")  # every chosen value is unknown here: nothing matches
             elif ids:
-                clauses.append(self._facet_clause(kind, ids, filters, params))
+                every = kind == "country" and filters.countries_mode == "all"
+                clauses.append(self._facet_clause(kind, ids, filters.primary_only, every, params))
+            # An excluded value no article carries leaves nothing out.
+            left_out = [self._ids[(kind, v)] for v in filters.excluded(kind) if (kind, v) in self._ids]
+            if left_out:
+                clauses.append(
+                    "NOT " + self._facet_clause(kind, left_out, filters.primary_only, False, params)
+                )
         search = parse_search(filters.search)
         if not search.empty:
             clauses.append(self._search_clause(cur, search))
         return (" AND ".join(clauses) or "TRUE"), params
 
-    def _facet_clause(self, kind: str, ids: list[int], filters: Filters, params: list[object]) -> str:
-        primary = " AND is_primary" if kind == "country" and filters.primary_only else ""
+    def _facet_clause(
+        self, kind: str, ids: list[int], primary_only: bool, every: bool, params: list[object]
+    ) -> str:
+        """Articles carrying any (every: all) of the values; with primary_only a country counts
+        only where it is primary, so a left-out country is left out as its facet counts it."""
+        primary = " AND is_primary" if kind == "country" and primary_only else ""
         marks = ", ".join("?" * len(ids))
         params.extend(ids)
-        if kind == "country" and filters.countries_mode == "all" and len(ids) > 1:
+        if every and len(ids) > 1:
             params.append(len(ids))
             return (
                 f"a.idx IN (SELECT idx FROM entities WHERE value_id IN ({marks}){primary}"
@@ -327,31 +360,41 @@ class Store:
     def facets(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, pd.DataFrame]:
         """Per kind, the values carried by the matching articles with their counts: the chosen
         values first, then the top `limit` others. Ranked in SQL: pandas per kind cost more."""
+        rows = self._facet_rows(filters, limit, (0, np.iinfo(np.int32).max))
+        grouped: dict[str, tuple[list[str], list[int]]] = {kind: ([], []) for kind in FACET_KINDS}
+        for kind, value, n, _ in rows:
+            grouped[kind][0].append(value)
+            grouped[kind][1].append(n)
+        return {kind: _counts_frame(values, counts) for kind, (values, counts) in grouped.items()}
+
+    def facet_all(self, filters: Filters, kind: str, limit: int = FACET_ALL_LIMIT) -> FacetValues:
+        """One kind's values under the filters, most frequent first: all of them up to `limit`
+        (the chosen ones always), and how many there are in all."""
+        rows = self._facet_rows(filters, limit, self._id_range(kind))
+        total = rows[0][3] if rows else 0
+        return FacetValues(_counts_frame([r[1] for r in rows], [r[2] for r in rows]), int(total))
+
+    def _facet_rows(
+        self, filters: Filters, limit: int, id_range: tuple[int, int]
+    ) -> list[tuple[str, str, int, int]]:
+        """(kind, value, count, values of that kind in all) for the value ids in id_range: the
+        chosen first, then the top `limit` others of each kind."""
         chosen = [self._ids[(k, v)] for k in FACET_KINDS for v in filters.values(k) if (k, v) in self._ids]
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
-            rows = cur.execute(
+            return cur.execute(
                 "WITH counts AS (SELECT value_id, count(*) AS n FROM (SELECT unnest(CASE WHEN ?"
                 " THEN list_concat(list_filter(value_ids, lambda v: v NOT BETWEEN ? AND ?), primary_ids)"
                 " ELSE value_ids END) AS value_id FROM article_values"
-                f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})) GROUP BY value_id),"
+                f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})) WHERE value_id BETWEEN ? AND ?"
+                " GROUP BY value_id),"
                 " ranked AS (SELECT v.kind, v.value, c.n, list_contains(?::INTEGER[], c.value_id) AS chosen"
                 " FROM counts c JOIN entity_values v USING (value_id))"
-                " SELECT kind, value, n FROM ranked"
+                " SELECT kind, value, n, count(*) OVER (PARTITION BY kind) FROM ranked"
                 " QUALIFY chosen OR row_number() OVER (PARTITION BY kind, chosen ORDER BY n DESC, value) <= ?"
                 " ORDER BY kind, chosen DESC, n DESC, value",
-                [filters.primary_only, *self._id_range("country"), *params, chosen, limit],
+                [filters.primary_only, *self._id_range("country"), *params, *id_range, chosen, limit],
             ).fetchall()
-        grouped: dict[str, tuple[list[str], list[int]]] = {kind: ([], []) for kind in FACET_KINDS}
-        for kind, value, n in rows:
-            grouped[kind][0].append(value)
-            grouped[kind][1].append(n)
-        return {
-            kind: pd.DataFrame(
-                {"value": pd.Series(values, dtype="str"), "count": pd.Series(counts, dtype="int64")}
-            )
-            for kind, (values, counts) in grouped.items()
-        }
 
     def timeline(
         self,
@@ -593,6 +636,10 @@ def _with_lists(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _counts_frame(values: list[str], counts: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"value": pd.Series(values, dtype="str"), "count": pd.Series(counts, dtype="int64")})
+
+
 def _as_date(value: object) -> date | None:
     if value is None or (not isinstance(value, (date, str)) and pd.isna(value)):
         return None
@@ -600,6 +647,9 @@ def _as_date(value: object) -> date | None:
 
 
 # Every error of DuckDB, SQLite or the files is a StoreError past this point (storage.guard).
-guard(Store, ("date_span", "summary", "facets", "timeline", "results", "article", "export", "core_span"))
+guard(
+    Store,
+    ("date_span", "summary", "facets", "facet_all", "timeline", "results", "article", "export", "core_span"),
+)
 
-__all__ = ["FACET_KINDS", "Article", "CoreSpan", "Filters", "Store", "Summary", "Timeline"]
+__all__ = ["FACET_KINDS", "Article", "CoreSpan", "FacetValues", "Filters", "Store", "Summary", "Timeline"]
