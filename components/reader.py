@@ -10,7 +10,7 @@ import streamlit as st
 from components.bounded import portion, short_title
 from components.links import original_link
 from components.redact import no_server_paths
-from components.text import escape_markdown, highlight
+from components.text import READER_CSS, escape_markdown, highlight
 from loaders.labels import phrases_for
 from loaders.schema import EVIDENCE_SEPARATOR, KINDS
 from storage.query import Article
@@ -27,6 +27,9 @@ DATE_SOURCE_WORDS = {
 }
 # Kinds marked in the body: the named things, not topics (a topic's words are too loose to mark).
 MARKED_KINDS = ("country", "person", "organization")
+
+# The body's container: its marks are styled by READER_CSS.
+BODY_KEY = "reader-body"
 
 Pick = Callable[[str, str], None]
 
@@ -60,8 +63,10 @@ def _body(body: str, key: str, search_terms: list[str], entity_terms: list[str])
     """The body a budget at a time (components.bounded), with a button that draws the next one."""
     steps = int(st.session_state.get(key) or 1)
     shown = portion(body, steps)
-    for paragraph in shown.paragraphs:
-        st.markdown(highlight(paragraph, search_terms, entity_terms))
+    st.html(READER_CSS.format(key=BODY_KEY))  # only a <style>: Streamlit draws it in no space
+    with st.container(key=BODY_KEY):
+        for paragraph in shown.paragraphs:
+            st.markdown(highlight(paragraph, search_terms, entity_terms))
     if shown.more:
         st.caption(f"Showing {shown.shown_chars:,} of {shown.total_chars:,} characters.")
         st.button(
