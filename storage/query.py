@@ -26,8 +26,8 @@ from storage.search import SearchQuery, parse_search, snippet
 
 # Values shown per facet before the analyst asks for more.
 FACET_LIMIT = 12
-# Values one facet shows when the analyst asks for all of them: a chip each is drawn on every
-# rerun, so past this the find box finds the rest.
+# Values one facet shows as chips when the analyst asks for all of them: a chip each is drawn
+# on every rerun, so past this the find box finds the rest.
 FACET_ALL_LIMIT = 500
 # Series drawn when the timeline is split by countries or topics; the rest are not drawn.
 SPLIT_SERIES = 6
@@ -360,25 +360,20 @@ class Store:
     def facets(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, pd.DataFrame]:
         """Per kind, the values carried by the matching articles with their counts: the chosen
         values first, then the top `limit` others. Ranked in SQL: pandas per kind cost more."""
-        rows = self._facet_rows(filters, limit, (0, np.iinfo(np.int32).max))
-        grouped: dict[str, tuple[list[str], list[int]]] = {kind: ([], []) for kind in FACET_KINDS}
-        for kind, value, n, _ in rows:
-            grouped[kind][0].append(value)
-            grouped[kind][1].append(n)
-        return {kind: _counts_frame(values, counts) for kind, (values, counts) in grouped.items()}
+        return {kind: found.counts for kind, found in self.facet_lists(filters, limit).items()}
 
-    def facet_all(self, filters: Filters, kind: str, limit: int = FACET_ALL_LIMIT) -> FacetValues:
-        """One kind's values under the filters, most frequent first: all of them up to `limit`
-        (the chosen ones always), and how many there are in all."""
-        rows = self._facet_rows(filters, limit, self._id_range(kind))
-        total = rows[0][3] if rows else 0
-        return FacetValues(_counts_frame([r[1] for r in rows], [r[2] for r in rows]), int(total))
+    def facet_lists(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, FacetValues]:
+        """As facets(), each kind with how many values the matching articles carry in all: a
+        facet's "Show all" and its find box's counts (a limit past FACET_LIMIT)."""
+        rows = self._facet_rows(filters, limit)
+        grouped: dict[str, list[tuple[str, str, int, int]]] = {kind: [] for kind in FACET_KINDS}
+        for row in rows:
+            grouped[row[0]].append(row)
+        return {kind: _facet_values(found) for kind, found in grouped.items()}
 
-    def _facet_rows(
-        self, filters: Filters, limit: int, id_range: tuple[int, int]
-    ) -> list[tuple[str, str, int, int]]:
-        """(kind, value, count, values of that kind in all) for the value ids in id_range: the
-        chosen first, then the top `limit` others of each kind."""
+    def _facet_rows(self, filters: Filters, limit: int) -> list[tuple[str, str, int, int]]:
+        """(kind, value, count, values of that kind in all): the chosen first, then the top
+        `limit` others of each kind."""
         chosen = [self._ids[(k, v)] for k in FACET_KINDS for v in filters.values(k) if (k, v) in self._ids]
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
@@ -386,14 +381,13 @@ class Store:
                 "WITH counts AS (SELECT value_id, count(*) AS n FROM (SELECT unnest(CASE WHEN ?"
                 " THEN list_concat(list_filter(value_ids, lambda v: v NOT BETWEEN ? AND ?), primary_ids)"
                 " ELSE value_ids END) AS value_id FROM article_values"
-                f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})) WHERE value_id BETWEEN ? AND ?"
-                " GROUP BY value_id),"
+                f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})) GROUP BY value_id),"
                 " ranked AS (SELECT v.kind, v.value, c.n, list_contains(?::INTEGER[], c.value_id) AS chosen"
                 " FROM counts c JOIN entity_values v USING (value_id))"
                 " SELECT kind, value, n, count(*) OVER (PARTITION BY kind) FROM ranked"
                 " QUALIFY chosen OR row_number() OVER (PARTITION BY kind, chosen ORDER BY n DESC, value) <= ?"
                 " ORDER BY kind, chosen DESC, n DESC, value",
-                [filters.primary_only, *self._id_range("country"), *params, *id_range, chosen, limit],
+                [filters.primary_only, *self._id_range("country"), *params, chosen, limit],
             ).fetchall()
 
     def timeline(
@@ -636,8 +630,15 @@ def _with_lists(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _counts_frame(values: list[str], counts: list[int]) -> pd.DataFrame:
-    return pd.DataFrame({"value": pd.Series(values, dtype="str"), "count": pd.Series(counts, dtype="int64")})
+def _facet_values(rows: list[tuple[str, str, int, int]]) -> FacetValues:
+    """(kind, value, count, values in all) rows of one kind as its FacetValues."""
+    frame = pd.DataFrame(
+        {
+            "value": pd.Series([r[1] for r in rows], dtype="str"),
+            "count": pd.Series([r[2] for r in rows], dtype="int64"),
+        }
+    )
+    return FacetValues(frame, int(rows[0][3]) if rows else 0)
 
 
 def _as_date(value: object) -> date | None:
@@ -649,7 +650,17 @@ def _as_date(value: object) -> date | None:
 # Every error of DuckDB, SQLite or the files is a StoreError past this point (storage.guard).
 guard(
     Store,
-    ("date_span", "summary", "facets", "facet_all", "timeline", "results", "article", "export", "core_span"),
+    (
+        "date_span",
+        "summary",
+        "facets",
+        "facet_lists",
+        "timeline",
+        "results",
+        "article",
+        "export",
+        "core_span",
+    ),
 )
 
 __all__ = ["FACET_KINDS", "Article", "CoreSpan", "FacetValues", "Filters", "Store", "Summary", "Timeline"]
