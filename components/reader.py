@@ -13,7 +13,7 @@ from components.redact import no_server_paths
 from components.text import READER_CSS, escape_markdown, highlight
 from loaders.labels import phrases_for
 from loaders.schema import EVIDENCE_SEPARATOR, KINDS
-from storage.query import Article
+from storage.query import RELATED_WINDOW_DAYS, Article
 from storage.search import parse_search
 
 DATE_SOURCE_WORDS = {
@@ -170,11 +170,14 @@ def _copies(copies: pd.DataFrame, row: dict[str, object]) -> None:
 def _related(related: pd.DataFrame, key: str, on_open: Callable[[str], None]) -> None:
     if related.empty:
         return
-    st.markdown("**Related coverage**")
+    st.markdown(
+        f"**Related coverage**: most alike in wording, within {RELATED_WINDOW_DAYS} days of this article"
+    )
     for item in related.itertuples(index=False):
         day = "undated" if pd.isna(item.published) else pd.Timestamp(item.published).date().isoformat()
         st.button(
-            f"{escape_markdown(short_title(item.title))} · {day}",
+            # The date first: after a long title it was cut off with the title's end.
+            f"{day} · {escape_markdown(short_title(item.title))}",
             key=f"{key}-related-{item.article_id}",
             on_click=on_open,
             args=(item.article_id,),

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.schema import KINDS, as_list, kind_row, tag_columns
+from storage import related
 from storage.guard import guard
 from storage.layout import DATABASE, FULLTEXT, StoreError, check_schema, current_generation
 from storage.search import SearchQuery, parse_search, snippet
@@ -39,7 +40,7 @@ CORE_QUANTILES = (0.05, 0.95)
 CORE_MARGIN = 0.5
 CORE_STRETCH = 2.0
 CORE_MIN_DAYS = 31
-# Related articles: how many, and how far apart in time they may be.
+# Related articles (storage.related): how many, and how far apart in time they may be.
 RELATED_LIMIT = 5
 RELATED_WINDOW_DAYS = 45
 # Distinct full-text expressions whose hits are kept per open store.
@@ -584,25 +585,31 @@ class Store:
         return Article(row=row, copies=copies, related=related, mentions=mentions)
 
     def _related(self, cur: duckdb.DuckDBPyConnection, row: dict[str, object]) -> pd.DataFrame:
-        """Articles sharing primary countries and topics, close in time, most shared first."""
-        keys = [("country", v) for v in as_list(row["countries_primary"])]
-        keys += [("topic", v) for v in as_list(row["topics"])]
-        ids = [self._ids[k] for k in keys if k in self._ids]
-        if not ids:
-            return pd.DataFrame(columns=["article_id", "title", "published", "shared"])
+        """Stories whose text is most like this one's (storage.related), within RELATED_WINDOW_DAYS
+        of it, most similar first; the article's own copies are not related coverage."""
+        words = related.lead_words(str(row.get("title") or ""), str(row.get("body") or ""))
+        uri = f"{self._fulltext.as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            cap = related.common_cap(len(self._article_of_text))
+            seqs = related.similar_texts(db, related.distinctive_words(db, words, cap))
+        stories = self._article_of_text[np.asarray(seqs, dtype=np.int64)] if seqs else np.empty(0, np.int32)
+        stories = stories[stories != int(row["idx"])]
+        _, first = np.unique(stories, return_index=True)
+        stories = stories[np.sort(first)]
         published = _as_date(row["published"])
         window, params = "TRUE", []
         if published:
             window = "a.published BETWEEN ? AND ?"
             span = timedelta(days=RELATED_WINDOW_DAYS)
             params = [published - span, published + span]
-        marks = ", ".join("?" * len(ids))
+        positions = np.arange(len(stories), dtype=np.int32)
+        cur.register(
+            "similar_hits", pa.table({"idx": pa.array(stories, pa.int32()), "pos": pa.array(positions)})
+        )
         return cur.execute(
-            "SELECT a.article_id, a.title, a.published, count(*) AS shared FROM entities e"
-            " JOIN articles a ON a.idx = e.idx"
-            f" WHERE e.value_id IN ({marks}) AND a.idx <> ? AND {window}"
-            " GROUP BY ALL ORDER BY shared DESC, a.published DESC NULLS LAST LIMIT ?",
-            [*ids, int(row["idx"]), *params, RELATED_LIMIT],
+            "SELECT a.article_id, a.title, a.published FROM similar_hits s JOIN articles a ON a.idx = s.idx"
+            f" WHERE {window} ORDER BY s.pos LIMIT ?",
+            [*params, RELATED_LIMIT],
         ).df()
 
     def export(self, filters: Filters, limit: int = EXPORT_LIMIT, sort: str = "newest") -> pd.DataFrame:
