@@ -16,8 +16,10 @@ SEARCH_MARK = ":orange-background[**{}**]"
 ENTITY_MARK = ":blue[{}]"
 SEARCH, ENTITY = "search", "entity"
 # Inline marks take no extra room: the text reads with the spacing it was written with.
+# !important: Streamlit's own rule for the span is as specific and may come later.
 READER_CSS = (
-    "<style>.st-key-{key} .stMarkdownColoredBackground {{ padding-left: 0; padding-right: 0; }}</style>"
+    "<style>.st-key-{key} span.stMarkdownColoredBackground"
+    " {{ padding-left: 0 !important; padding-right: 0 !important; }}</style>"
 )
 # Longest term list compiled into one highlight pattern.
 MAX_HIGHLIGHT_TERMS = 200
