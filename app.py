@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import streamlit as st
@@ -93,11 +94,23 @@ with st.sidebar:
     facet_counts = data.facets(store, version, chosen)
     for kind in KINDS:
         with st.expander(
-            kind.title, expanded=kind.name in ("country", "topic") or bool(chosen.values(kind.name))
+            kind.title,
+            expanded=kind.name in ("country", "topic")
+            or bool(chosen.values(kind.name) or chosen.excluded(kind.name)),
         ):
             options = data.facet_values(store, version, kind.name)
+            keys = filters.FacetKeys(
+                state.FACET_KEYS[kind.name], state.LEFT_OUT_KEYS[kind.name], state.SHOW_ALL_KEYS[kind.name]
+            )
+            show_all = functools.partial(state.set_show_all, kind.name)
             filters.facet(
-                kind.title, facet_counts[kind.name], options, state.FACET_KEYS[kind.name], names[kind.name]
+                kind.title,
+                facet_counts[kind.name],
+                options,
+                keys,
+                names[kind.name],
+                state.show_all(kind.name),
+                show_all,
             )
             if kind.name == "country":
                 filters.country_options(state.MODE, state.PRIMARY)

@@ -12,11 +12,14 @@ import streamlit as st
 
 from components import serving
 from storage.layout import StoreError
-from storage.query import Article, CoreSpan, Filters, Store, Summary, Timeline
+from storage.query import Article, CoreSpan, FacetValues, Filters, Store, Summary, Timeline
 from storage.stories import Stories, StoryOf
 
 # Cached answers kept per question type; a view change is a cache miss, a revisit is a hit.
 CACHE_ENTRIES = 512
+# Values counted per facet kind: the find box shows each value's count under the filters, and
+# a facet's "Show all" draws up to storage.query.FACET_ALL_LIMIT of them.
+FACET_VALUES_COUNTED = 5_000
 # Countries counted for the map: every country the gazetteer can tag.
 MAP_COUNTRIES = 1_000
 T = TypeVar("T")
@@ -49,7 +52,8 @@ def summary(store: Store, version: str, filters: Filters) -> Summary:
 
 
 @at_boundary
-def facets(store: Store, version: str, filters: Filters) -> dict[str, pd.DataFrame]:
+def facets(store: Store, version: str, filters: Filters) -> dict[str, FacetValues]:
+    """Per kind, its values under the filters, most frequent first (up to FACET_VALUES_COUNTED)."""
     return _facets(store, version, view_key(filters), filters)
 
 
@@ -83,8 +87,8 @@ def _summary(_store: Store, version: str, key: str, _filters: Filters) -> Summar
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _facets(_store: Store, version: str, key: str, _filters: Filters) -> dict[str, pd.DataFrame]:
-    return _store.facets(_filters)
+def _facets(_store: Store, version: str, key: str, _filters: Filters) -> dict[str, FacetValues]:
+    return _store.facet_lists(_filters, limit=FACET_VALUES_COUNTED)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from components.text import escape_markdown
+from storage.query import FACET_ALL_LIMIT, FACET_LIMIT, FacetValues
 
 Label = Callable[[str], str]
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
@@ -39,20 +41,58 @@ def date_range(
     return start, end
 
 
+@dataclass(frozen=True)
+class FacetKeys:
+    """The widget keys of one facet (components.state): chosen values, values left out, show all."""
+
+    chosen: str
+    left_out: str
+    show_all: str
+
+
 def facet(
     title: str,
-    counts: pd.DataFrame,
+    counts: FacetValues,
     options: Sequence[str],
-    key: str,
+    keys: FacetKeys,
     label: Label = str,
-) -> tuple[str, ...]:
-    """One facet: a searchable multiselect over every value, then the top values under the
-    current filters with their counts as chips that toggle them. Returns the selection."""
-    chosen = st.multiselect(title, list(options), key=key, format_func=label, placeholder="Find any value…")
-    if counts.empty:
+    showing_all: bool = False,
+    on_show_all: Callable[[bool], None] | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One facet: a find box over every value (each with its count under the current filters:
+    counts holds the values the matching articles carry, most frequent first),
+    the top values (or all, on demand) as chips that toggle them, and a box for values to leave
+    out. Returns the chosen values and the values left out."""
+    numbers = dict(zip(counts.counts["value"].tolist(), counts.counts["count"].tolist(), strict=True))
+    # A value missing from a complete list is carried by no matching article; from a cut list, unknown.
+    missing = 0 if len(numbers) >= counts.total else None
+
+    def counted(value: str) -> str:
+        number = numbers.get(value, missing)
+        return label(value) if number is None else f"{label(value)} · {number:,}"
+
+    chosen = st.multiselect(
+        title, list(options), key=keys.chosen, format_func=counted, placeholder="Find any value…"
+    )
+    if counts.counts.empty:
         if not chosen:
             st.caption("No values in the matching articles.")
-        return tuple(chosen)
+    else:
+        limit = FACET_ALL_LIMIT if showing_all else FACET_LIMIT
+        _chips(title, _top(counts.counts, tuple(chosen), limit), tuple(chosen), keys.chosen, label)
+        _more_or_fewer(len(counts.counts), showing_all, keys.show_all, on_show_all)
+    left_out = st.multiselect(
+        f"Leave out {title.lower()}",
+        [value for value in options if value not in chosen],
+        key=keys.left_out,
+        format_func=label,
+        placeholder="Leave out a value…",
+        help="Articles carrying any of these values do not match (e.g. not United States).",
+    )
+    return tuple(chosen), tuple(left_out)
+
+
+def _chips(title: str, counts: pd.DataFrame, chosen: tuple[str, ...], key: str, label: Label) -> None:
     shown = counts["value"].tolist()
     numbers = dict(zip(shown, counts["count"].tolist(), strict=True))
     chips = f"{key}-chips"
@@ -70,7 +110,34 @@ def facet(
         args=(key, chips, tuple(shown)),
         label_visibility="collapsed",
     )
-    return tuple(chosen)
+
+
+def _top(counts: pd.DataFrame, chosen: tuple[str, ...], limit: int) -> pd.DataFrame:
+    """The chosen values, then the `limit` most frequent others (counts is most frequent first)."""
+    picked = counts["value"].isin(chosen)
+    return pd.concat([counts[picked], counts[~picked].head(limit)])
+
+
+def _more_or_fewer(
+    values: int, showing_all: bool, key: str, on_show_all: Callable[[bool], None] | None
+) -> None:
+    """ "Show all N" when the chips are the top values only; "Show top" when they are all."""
+    if on_show_all is None:
+        return
+    if showing_all:
+        if values > FACET_ALL_LIMIT:
+            st.caption(f"Showing the top {FACET_ALL_LIMIT:,} of {values:,}: the find box finds the rest.")
+        st.button(
+            f"Show top {FACET_LIMIT}",
+            key=f"{key}-button",
+            on_click=on_show_all,
+            args=(False,),
+            type="tertiary",
+        )
+    elif values > FACET_LIMIT:
+        st.button(
+            f"Show all {values:,}", key=f"{key}-button", on_click=on_show_all, args=(True,), type="tertiary"
+        )
 
 
 def _toggle(key: str, chips: str, shown: tuple[str, ...]) -> None:

@@ -10,10 +10,10 @@ import streamlit as st
 from components.bounded import portion, short_title
 from components.links import original_link
 from components.redact import no_server_paths
-from components.text import escape_markdown, highlight
+from components.text import READER_CSS, escape_markdown, highlight
 from loaders.labels import phrases_for
 from loaders.schema import EVIDENCE_SEPARATOR, KINDS
-from storage.query import Article
+from storage.query import RELATED_WINDOW_DAYS, Article
 from storage.search import parse_search
 
 DATE_SOURCE_WORDS = {
@@ -27,6 +27,9 @@ DATE_SOURCE_WORDS = {
 }
 # Kinds marked in the body: the named things, not topics (a topic's words are too loose to mark).
 MARKED_KINDS = ("country", "person", "organization")
+
+# The body's container: its marks are styled by READER_CSS.
+BODY_KEY = "reader-body"
 
 Pick = Callable[[str, str], None]
 
@@ -60,8 +63,10 @@ def _body(body: str, key: str, search_terms: list[str], entity_terms: list[str])
     """The body a budget at a time (components.bounded), with a button that draws the next one."""
     steps = int(st.session_state.get(key) or 1)
     shown = portion(body, steps)
-    for paragraph in shown.paragraphs:
-        st.markdown(highlight(paragraph, search_terms, entity_terms))
+    st.html(READER_CSS.format(key=BODY_KEY))  # only a <style>: Streamlit draws it in no space
+    with st.container(key=BODY_KEY):
+        for paragraph in shown.paragraphs:
+            st.markdown(highlight(paragraph, search_terms, entity_terms))
     if shown.more:
         st.caption(f"Showing {shown.shown_chars:,} of {shown.total_chars:,} characters.")
         st.button(
@@ -165,11 +170,14 @@ def _copies(copies: pd.DataFrame, row: dict[str, object]) -> None:
 def _related(related: pd.DataFrame, key: str, on_open: Callable[[str], None]) -> None:
     if related.empty:
         return
-    st.markdown("**Related coverage**")
+    st.markdown(
+        f"**Related coverage**: most alike in wording, within {RELATED_WINDOW_DAYS} days of this article"
+    )
     for item in related.itertuples(index=False):
         day = "undated" if pd.isna(item.published) else pd.Timestamp(item.published).date().isoformat()
         st.button(
-            f"{escape_markdown(short_title(item.title))} · {day}",
+            # The date first: after a long title it was cut off with the title's end.
+            f"{day} · {escape_markdown(short_title(item.title))}",
             key=f"{key}-related-{item.article_id}",
             on_click=on_open,
             args=(item.article_id,),

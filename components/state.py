@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from loaders.schema import KINDS
+from loaders.schema import KINDS, Kind
 from storage.query import GRANULARITIES, MEASURES, SORTS, SPLITS, Filters
 
 # Any parameter longer than this is junk, not a value.
@@ -60,6 +60,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
     notices: list[str] = []
     one = _first_getter(params, notices)
     facets = {k.field: _facet_values(params, k.param, k.name, known, notices) for k in KINDS}
+    left_out = {k.exclude_field: _left_out(params, k, facets[k.field], known, notices) for k in KINDS}
     date_from, date_to = _date(one("from"), "from", notices), _date(one("to"), "to", notices)
     if date_from and date_to and date_from > date_to:
         notices.append("ignored the date range: 'from' is after 'to'")
@@ -72,6 +73,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
         primary_only=_flag(one("primary"), "primary", notices),
         **facets,
         story=_story(one("story"), known, notices),
+        **left_out,
     )
     view = View(
         filters=filters,
@@ -97,6 +99,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
 KNOWN_PARAMS = {
     "q", "from", "to", "mode", "primary", "gran", "split", "measure", "scale", "weak", "sort",
     "page", "article", "v", "chart", "story", "order", *(k.param for k in KINDS),
+    *(k.exclude_param for k in KINDS),
 }  # fmt: skip
 
 
@@ -132,6 +135,19 @@ def _facet_values(
         listed = ", ".join(_shown(v) for v in dropped[:5])
         notices.append(f"ignored {len(dropped)} unknown {name} value(s): {listed}")
     return tuple(dict.fromkeys(kept))
+
+
+def _left_out(
+    params: Mapping[str, Sequence[str]], kind: Kind, chosen: tuple[str, ...], known: Known, notices: list[str]
+) -> tuple[str, ...]:
+    """Values left out of one kind; a value both chosen and left out stays chosen (else the link
+    would match nothing)."""
+    values = _facet_values(params, kind.exclude_param, kind.name, known, notices)
+    both = [v for v in values if v in chosen]
+    if both:
+        listed = ", ".join(_shown(v) for v in both[:5])
+        notices.append(f"ignored {len(both)} {kind.exclude_param} value(s) also in {kind.param}: {listed}")
+    return tuple(v for v in values if v not in chosen)
 
 
 def _date(value: str, name: str, notices: list[str]) -> date | None:
@@ -201,6 +217,8 @@ def to_params(view: View) -> dict[str, list[str]]:
     for k in KINDS:
         if getattr(f, k.field):
             params[k.param] = list(getattr(f, k.field))
+        if getattr(f, k.exclude_field):
+            params[k.exclude_param] = list(getattr(f, k.exclude_field))
     _put(params, "mode", "" if f.countries_mode == "any" else f.countries_mode)
     _put(params, "primary", "1" if f.primary_only else "")
     _put(params, "gran", "" if view.granularity == "auto" else view.granularity)
@@ -260,6 +278,8 @@ CLEAR_ALL, CLEAR_ALL_EMPTY, EXPORT_CSV, EXPORT_JSONL = (
     "export_jsonl",
 )
 FACET_KEYS = {k.name: f"f_{k.name}" for k in KINDS}
+LEFT_OUT_KEYS = {k.name: f"f_{k.name}_not" for k in KINDS}  # values left out ("not United States")
+SHOW_ALL_KEYS = {k.name: f"f_{k.name}_all" for k in KINDS}  # the facet lists every value, not the top
 DEFAULTS: dict[str, object] = {
     SEARCH: "",
     DATE_FROM: None,
@@ -268,6 +288,7 @@ DEFAULTS: dict[str, object] = {
     PRIMARY: False,
     **{key: [] for key in FACET_KEYS.values()},
     STORY: "",
+    **{key: [] for key in LEFT_OUT_KEYS.values()},
 }
 
 
@@ -298,6 +319,7 @@ def load_once(known: Known) -> None:
         NOTICES: notices,
     }
     values.update({FACET_KEYS[k.name]: list(getattr(f, k.field)) for k in KINDS})
+    values.update({LEFT_OUT_KEYS[k.name]: list(getattr(f, k.exclude_field)) for k in KINDS})
     st.session_state.update(values)
     st.session_state[LOADED] = True
 
@@ -313,7 +335,14 @@ def current_filters() -> Filters:
         primary_only=bool(s.get(PRIMARY)),
         **{k.field: tuple(s.get(FACET_KEYS[k.name]) or ()) for k in KINDS},
         story=str(s.get(STORY) or ""),
+        **{k.exclude_field: _still_left_out(k.name) for k in KINDS},
     )
+
+
+def _still_left_out(kind: str) -> tuple[str, ...]:
+    """Left-out values of a kind, less any the analyst has since chosen (choosing wins)."""
+    chosen = set(st.session_state.get(FACET_KEYS[kind]) or ())
+    return tuple(v for v in st.session_state.get(LEFT_OUT_KEYS[kind]) or () if v not in chosen)
 
 
 def current_view(corpus: str) -> View:
@@ -354,6 +383,16 @@ def add_filter(kind: str, value: str) -> None:
     chosen = list(st.session_state.get(key) or [])
     if value not in chosen:
         st.session_state[key] = [*chosen, value]
+
+
+def show_all(kind: str) -> bool:
+    """Whether the analyst asked this facet for every value."""
+    return bool(st.session_state.get(SHOW_ALL_KEYS[kind]))
+
+
+def set_show_all(kind: str, shown: bool) -> None:
+    """Callback: the facet lists every value (or goes back to the top ones)."""
+    st.session_state[SHOW_ALL_KEYS[kind]] = shown
 
 
 def set_country(code: str) -> None:

@@ -8,9 +8,19 @@ from functools import lru_cache
 
 from components.plain import plain
 
-# Background colours of the two kinds of highlight (Streamlit Markdown directive names).
-SEARCH_COLOUR = "orange-background"
-ENTITY_COLOUR = "blue-background"
+# The two kinds of highlight (Streamlit Markdown directives). A search match is the stronger
+# mark, bold on a background; an entity is coloured text only: a background span carries
+# horizontal padding, which showed as a gap before punctuation ("Gaza 's"). The reader also
+# takes the padding off its search marks (READER_CSS).
+SEARCH_MARK = ":orange-background[**{}**]"
+ENTITY_MARK = ":blue[{}]"
+SEARCH, ENTITY = "search", "entity"
+# Inline marks take no extra room: the text reads with the spacing it was written with.
+# !important: Streamlit's own rule for the span is as specific and may come later.
+READER_CSS = (
+    "<style>.st-key-{key} span.stMarkdownColoredBackground"
+    " {{ padding-left: 0 !important; padding-right: 0 !important; }}</style>"
+)
 # Longest term list compiled into one highlight pattern.
 MAX_HIGHLIGHT_TERMS = 200
 # Compiled term patterns kept (two per open article: search terms and entity names).
@@ -29,12 +39,14 @@ def escape_markdown(text: object) -> str:
 
 
 def highlight(paragraph: str, search_terms: Iterable[str] = (), entity_terms: Iterable[str] = ()) -> str:
-    """A paragraph as escaped Markdown with search terms and entity names highlighted."""
-    marks = _spans(paragraph, search_terms, SEARCH_COLOUR) + _spans(paragraph, entity_terms, ENTITY_COLOUR)
+    """A paragraph as escaped Markdown with search terms and entity names marked: the marks add
+    no character, so with them taken away the text is the paragraph exactly."""
+    marks = _spans(paragraph, search_terms, SEARCH) + _spans(paragraph, entity_terms, ENTITY)
     out, position = [], 0
-    for start, end, colour in _non_overlapping(marks):
+    for start, end, kind in _non_overlapping(marks):
         out.append(escape_markdown_keep_spaces(paragraph[position:start]))
-        out.append(f":{colour}[{escape_markdown_keep_spaces(paragraph[start:end])}]")
+        mark = SEARCH_MARK if kind == SEARCH else ENTITY_MARK
+        out.append(mark.format(escape_markdown_keep_spaces(paragraph[start:end])))
         position = end
     out.append(escape_markdown_keep_spaces(paragraph[position:]))
     return "".join(out)
@@ -46,9 +58,9 @@ def escape_markdown_keep_spaces(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", collapsed)
 
 
-def _spans(text: str, terms: Iterable[str], colour: str) -> list[tuple[int, int, str]]:
+def _spans(text: str, terms: Iterable[str], kind: str) -> list[tuple[int, int, str]]:
     pattern = _pattern(tuple(terms))
-    return [(m.start(), m.end(), colour) for m in pattern.finditer(text)] if pattern else []
+    return [(m.start(), m.end(), kind) for m in pattern.finditer(text)] if pattern else []
 
 
 @lru_cache(maxsize=HIGHLIGHT_PATTERNS_KEPT)
@@ -62,12 +74,29 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def _non_overlapping(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Earlier-listed (search) spans win where two overlap."""
+    """Search spans win where one overlaps an entity: the entity keeps only its parts outside
+    every search span (a search for "strip" in "Gaza Strip" marks Strip as the search match)."""
+    searched = sorted(s for s in spans if s[2] == SEARCH)
     kept: list[tuple[int, int, str]] = []
-    for span in spans:
-        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+    for span in searched:  # finditer spans of one pattern never overlap; two searches might
+        if not kept or span[0] >= kept[-1][1]:
             kept.append(span)
-    return sorted(kept)
+    entities = [s for s in spans if s[2] == ENTITY]
+    pieces = [piece for entity in entities for piece in _outside(entity, kept)]
+    return sorted(kept + [p for p in pieces if p[1] > p[0]])
+
+
+def _outside(span: tuple[int, int, str], others: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The parts of span that no span of others covers."""
+    start, end, kind = span
+    pieces = []
+    for other_start, other_end, _ in others:
+        if other_end <= start or other_start >= end:
+            continue
+        pieces.append((start, max(start, other_start), kind))
+        start = max(start, other_end)
+    pieces.append((start, end, kind))
+    return [p for p in pieces if p[1] > p[0]]
 
 
 def paragraphs(body: str) -> list[str]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from components import sessions, state
-from components.redact import no_server_paths
+from components.redact import no_server_paths, upload_name
 from components.serving import shared_ingest
 from components.text import escape_markdown
 
@@ -184,7 +184,7 @@ def _ingest(
         bar = st.progress(0.0)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.progress(done / max(total, 1), text=escape_markdown(Path(name).name.split("-", 1)[-1]))
+            bar.progress(done / max(total, 1), text=escape_markdown(upload_name(name)))
 
         uploads = [(f.name, f.getvalue()) for f, _, _ in added]
         try:

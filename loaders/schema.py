@@ -28,6 +28,16 @@ class Kind:
     tagged: bool  # True: found in the text by the tagger; False: read from the article's column
     names: str = ""  # display names from this gazetteer table (loaders.labels); "" shows the value
 
+    @property
+    def exclude_field(self) -> str:
+        """The Filters field holding the values left out ("not United States"): "countries_not"."""
+        return f"{self.field}_not"
+
+    @property
+    def exclude_param(self) -> str:
+        """The URL parameter of the values left out: ?country_not=USA."""
+        return f"{self.param}_not"
+
 
 # THE table of kinds. Adding a kind is adding a row: the store indexes it, the page facets it,
 # the URL carries it, the reader shows it as chips (tests/test_kinds.py adds a toy kind).

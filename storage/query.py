@@ -20,13 +20,16 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.schema import KINDS, as_list, kind_row, tag_columns
-from storage import stories
+from storage import related, stories
 from storage.guard import guard
 from storage.layout import DATABASE, FULLTEXT, StoreError, check_schema, current_generation
 from storage.search import SearchQuery, parse_search, snippet
 
 # Values shown per facet before the analyst asks for more.
 FACET_LIMIT = 12
+# Values one facet shows as chips when the analyst asks for all of them: a chip each is drawn
+# on every rerun, so past this the find box finds the rest.
+FACET_ALL_LIMIT = 500
 # Series drawn when the timeline is split by countries or topics; the rest are not drawn.
 SPLIT_SERIES = 6
 # The whole of a split chart: the series every split series is part of.
@@ -37,9 +40,12 @@ CORE_QUANTILES = (0.05, 0.95)
 CORE_MARGIN = 0.5
 CORE_STRETCH = 2.0
 CORE_MIN_DAYS = 31
-# Related articles: how many, and how far apart in time they may be.
+# Related articles (storage.related): how many, and how far apart in time they may be.
 RELATED_LIMIT = 5
 RELATED_WINDOW_DAYS = 45
+# Related coverage counts days from here; an undated article sits this far out, in no window.
+EPOCH = date(1970, 1, 1)
+UNDATED_DAYS = 2**30
 # Distinct full-text expressions whose hits are kept per open store.
 SEARCH_CACHE = 64
 # Rows one export may hold: beyond this the analyst narrows the view first.
@@ -65,6 +71,11 @@ def _filter_values(self: Filters, kind_name: str) -> tuple[str, ...]:
     return getattr(self, kind_row(kind_name).field)
 
 
+def _excluded_values(self: Filters, kind_name: str) -> tuple[str, ...]:
+    """The values of one facet kind left out ("not United States")."""
+    return getattr(self, kind_row(kind_name).exclude_field)
+
+
 # What narrows the coverage: search words, dates and facet values. Built from the table of kinds
 # (loaders.schema.KINDS), so a kind added there is a filter field here: Filters(countries=(...)).
 Filters = make_dataclass(
@@ -76,10 +87,16 @@ Filters = make_dataclass(
         ("countries_mode", str, field(default="any")),  # "any" of the chosen countries, or "all"
         ("primary_only", bool, field(default=False)),  # count a country only where the story is about it
         *[(k.field, "tuple[str, ...]", field(default=())) for k in KINDS],
+        # Values left out: an article carrying any of them does not match (Kind.exclude_field).
+        *[(k.exclude_field, "tuple[str, ...]", field(default=())) for k in KINDS],
         ("story", str, field(default="")),  # one story's articles (storage/stories.py), by its id
     ],
     frozen=True,
-    namespace={"values": _filter_values, "__doc__": "What narrows the coverage: words, dates, facet values."},
+    namespace={
+        "values": _filter_values,
+        "excluded": _excluded_values,
+        "__doc__": "What narrows the coverage: words, dates, facet values.",
+    },
 )
 Filters.__module__ = __name__  # pickling finds it here (make_dataclass's module= is Python 3.12+)
 
@@ -94,6 +111,14 @@ class Summary:
     last: date | None
     duplicates: int
     undated: int
+
+
+@dataclass
+class FacetValues:
+    """One facet's values with their counts under the filters, and how many values there are."""
+
+    counts: pd.DataFrame  # value, count
+    total: int
 
 
 @dataclass(frozen=True)
@@ -220,7 +245,14 @@ class Store:
             if filters.values(kind) and not ids:
                 clauses.append("FALSE")  # every chosen value is unknown here: nothing matches
             elif ids:
-                clauses.append(self._facet_clause(kind, ids, filters, params))
+                every = kind == "country" and filters.countries_mode == "all"
+                clauses.append(self._facet_clause(kind, ids, filters.primary_only, every, params))
+            # An excluded value no article carries leaves nothing out.
+            left_out = [self._ids[(kind, v)] for v in filters.excluded(kind) if (kind, v) in self._ids]
+            if left_out:
+                clauses.append(
+                    "NOT " + self._facet_clause(kind, left_out, filters.primary_only, False, params)
+                )
         if filters.story:
             clauses.append(stories.story_clause(params, filters.story))
         search = parse_search(filters.search)
@@ -228,11 +260,15 @@ class Store:
             clauses.append(self._search_clause(cur, search))
         return (" AND ".join(clauses) or "TRUE"), params
 
-    def _facet_clause(self, kind: str, ids: list[int], filters: Filters, params: list[object]) -> str:
-        primary = " AND is_primary" if kind == "country" and filters.primary_only else ""
+    def _facet_clause(
+        self, kind: str, ids: list[int], primary_only: bool, every: bool, params: list[object]
+    ) -> str:
+        """Articles carrying any (every: all) of the values; with primary_only a country counts
+        only where it is primary, so a left-out country is left out as its facet counts it."""
+        primary = " AND is_primary" if kind == "country" and primary_only else ""
         marks = ", ".join("?" * len(ids))
         params.extend(ids)
-        if kind == "country" and filters.countries_mode == "all" and len(ids) > 1:
+        if every and len(ids) > 1:
             params.append(len(ids))
             return (
                 f"a.idx IN (SELECT idx FROM entities WHERE value_id IN ({marks}){primary}"
@@ -334,31 +370,35 @@ class Store:
     def facets(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, pd.DataFrame]:
         """Per kind, the values carried by the matching articles with their counts: the chosen
         values first, then the top `limit` others. Ranked in SQL: pandas per kind cost more."""
+        return {kind: found.counts for kind, found in self.facet_lists(filters, limit).items()}
+
+    def facet_lists(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, FacetValues]:
+        """As facets(), each kind with how many values the matching articles carry in all: a
+        facet's "Show all" and its find box's counts (a limit past FACET_LIMIT)."""
+        rows = self._facet_rows(filters, limit)
+        grouped: dict[str, list[tuple[str, str, int, int]]] = {kind: [] for kind in FACET_KINDS}
+        for row in rows:
+            grouped[row[0]].append(row)
+        return {kind: _facet_values(found) for kind, found in grouped.items()}
+
+    def _facet_rows(self, filters: Filters, limit: int) -> list[tuple[str, str, int, int]]:
+        """(kind, value, count, values of that kind in all): the chosen first, then the top
+        `limit` others of each kind."""
         chosen = [self._ids[(k, v)] for k in FACET_KINDS for v in filters.values(k) if (k, v) in self._ids]
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
-            rows = cur.execute(
+            return cur.execute(
                 "WITH counts AS (SELECT value_id, count(*) AS n FROM (SELECT unnest(CASE WHEN ?"
                 " THEN list_concat(list_filter(value_ids, lambda v: v NOT BETWEEN ? AND ?), primary_ids)"
                 " ELSE value_ids END) AS value_id FROM article_values"
                 f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})) GROUP BY value_id),"
                 " ranked AS (SELECT v.kind, v.value, c.n, list_contains(?::INTEGER[], c.value_id) AS chosen"
                 " FROM counts c JOIN entity_values v USING (value_id))"
-                " SELECT kind, value, n FROM ranked"
+                " SELECT kind, value, n, count(*) OVER (PARTITION BY kind) FROM ranked"
                 " QUALIFY chosen OR row_number() OVER (PARTITION BY kind, chosen ORDER BY n DESC, value) <= ?"
                 " ORDER BY kind, chosen DESC, n DESC, value",
                 [filters.primary_only, *self._id_range("country"), *params, chosen, limit],
             ).fetchall()
-        grouped: dict[str, tuple[list[str], list[int]]] = {kind: ([], []) for kind in FACET_KINDS}
-        for kind, value, n in rows:
-            grouped[kind][0].append(value)
-            grouped[kind][1].append(n)
-        return {
-            kind: pd.DataFrame(
-                {"value": pd.Series(values, dtype="str"), "count": pd.Series(counts, dtype="int64")}
-            )
-            for kind, (values, counts) in grouped.items()
-        }
 
     def timeline(
         self,
@@ -554,26 +594,44 @@ class Store:
         return Article(row=row, copies=copies, related=related, mentions=mentions)
 
     def _related(self, cur: duckdb.DuckDBPyConnection, row: dict[str, object]) -> pd.DataFrame:
-        """Articles sharing primary countries and topics, close in time, most shared first."""
-        keys = [("country", v) for v in as_list(row["countries_primary"])]
-        keys += [("topic", v) for v in as_list(row["topics"])]
-        ids = [self._ids[k] for k in keys if k in self._ids]
-        if not ids:
-            return pd.DataFrame(columns=["article_id", "title", "published", "shared"])
+        """Stories whose text is most like this one's (storage.related), within RELATED_WINDOW_DAYS
+        of it, most similar first; the article's own copies are not related coverage."""
+        words = related.lead_words(str(row.get("title") or ""), str(row.get("body") or ""))
+        uri = f"{self._fulltext.as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            cap = related.common_cap(len(self._article_of_text))
+            seqs = related.similar_texts(db, related.distinctive_words(db, words, cap))
+        found = self._article_of_text[np.asarray(seqs, dtype=np.int64)] if seqs else np.empty(0, np.int32)
+        found = found[(found != int(row["idx"])) & (found >= 0)]  # -1: a text of no article
         published = _as_date(row["published"])
-        window, params = "TRUE", []
-        if published:
-            window = "a.published BETWEEN ? AND ?"
-            span = timedelta(days=RELATED_WINDOW_DAYS)
-            params = [published - span, published + span]
-        marks = ", ".join("?" * len(ids))
-        return cur.execute(
-            "SELECT a.article_id, a.title, a.published, count(*) AS shared FROM entities e"
-            " JOIN articles a ON a.idx = e.idx"
-            f" WHERE e.value_id IN ({marks}) AND a.idx <> ? AND {window}"
-            " GROUP BY ALL ORDER BY shared DESC, a.published DESC NULLS LAST LIMIT ?",
-            [*ids, int(row["idx"]), *params, RELATED_LIMIT],
+        if published:  # the window in numpy: a join of every hit with the articles cost more
+            days = self._published_days[found]
+            day = (published - EPOCH).days
+            found = found[np.abs(days - day) <= RELATED_WINDOW_DAYS]
+        _, first = np.unique(found, return_index=True)
+        best = [int(i) for i in found[np.sort(first)][:RELATED_LIMIT]]
+        if not best:
+            return pd.DataFrame(columns=["article_id", "title", "published"])
+        frame = cur.execute(
+            "SELECT a.idx, a.article_id, a.title, a.published FROM articles a"
+            f" WHERE a.idx IN ({', '.join('?' * len(best))})",
+            best,
         ).df()
+        order = {idx: position for position, idx in enumerate(best)}
+        frame = frame.sort_values("idx", key=lambda column: column.map(order))
+        return frame.drop(columns="idx").reset_index(drop=True)
+
+    @functools.cached_property
+    def _published_days(self) -> np.ndarray:
+        """Days since EPOCH per article idx (idx are dense from 0), far out for the undated: 4
+        bytes an article, read when the first article opens."""
+        with self._cursor() as cur:
+            found = cur.execute(
+                "SELECT coalesce(date_diff('day', ?::DATE, published::DATE), ?) AS days"
+                " FROM articles ORDER BY idx",
+                [EPOCH, UNDATED_DAYS],
+            ).fetchnumpy()
+        return found["days"].astype(np.int32)
 
     def stories(
         self, filters: Filters, order: str = "largest", limit: int = stories.STORY_LIMIT
@@ -619,6 +677,17 @@ def _with_lists(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _facet_values(rows: list[tuple[str, str, int, int]]) -> FacetValues:
+    """(kind, value, count, values in all) rows of one kind as its FacetValues."""
+    frame = pd.DataFrame(
+        {
+            "value": pd.Series([r[1] for r in rows], dtype="str"),
+            "count": pd.Series([r[2] for r in rows], dtype="int64"),
+        }
+    )
+    return FacetValues(frame, int(rows[0][3]) if rows else 0)
+
+
 def _as_date(value: object) -> date | None:
     if value is None or (not isinstance(value, (date, str)) and pd.isna(value)):
         return None
@@ -632,15 +701,17 @@ guard(
         "date_span",
         "summary",
         "facets",
+        "facet_lists",
         "timeline",
         "results",
         "article",
         "export",
         "core_span",
+        "facet_lists",
         "stories",
         "story_of",
         "known",
     ),
 )
 
-__all__ = ["FACET_KINDS", "Article", "CoreSpan", "Filters", "Store", "Summary", "Timeline"]
+__all__ = ["FACET_KINDS", "Article", "CoreSpan", "FacetValues", "Filters", "Store", "Summary", "Timeline"]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 
-from components.redact import STORE_ADDRESS, no_server_paths
+from components.redact import STORE_ADDRESS, no_server_paths, upload_name
+from storage.ingest import write_uploads
+from storage.sessions import UPLOAD_PREFIX
 
 
 @pytest.mark.parametrize(
@@ -20,3 +26,18 @@ from components.redact import STORE_ADDRESS, no_server_paths
 )  # fmt: skip
 def test_paths_and_addresses_are_taken_out(message: str, expected: str) -> None:
     assert no_server_paths(message) == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["al-monitor.json", "002-broken.json", "wire feed.csv", "x.zip", "-dash.csv"]
+)
+def test_an_uploaded_file_is_named_as_uploaded(tmp_path: Path, name: str) -> None:
+    """The folder and number the server gives an upload (storage.worker, storage.ingest) go;
+    the analyst's own name stays whole, its first characters too."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-", dir=tmp_path))
+    write_uploads([(name, b"x")], folder)
+    (written,) = folder.iterdir()
+    assert upload_name(str(written)) == name
+    assert no_server_paths(f"  {written}: feed does not parse") == f"  {name}: feed does not parse"
+    assert no_server_paths(f"{written}:line 3") == f"{name}:line 3"
+    assert str(tmp_path) not in no_server_paths(f"problem in {written}")

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.state import View, parse_params, to_params
+from loaders.schema import KINDS, Kind
 from storage.query import Filters
 
 KNOWN = {("country", "LBN"), ("country", "ISR"), ("topic", "ceasefire"), ("source", "Levant Wire")}
@@ -107,3 +108,43 @@ def test_more_values_than_kept_say_so() -> None:
 def test_unknown_parameters_are_counted() -> None:
     _, notices = parse_params({f"x{i}": ["1"] for i in range(12)}, known)
     assert any("ignored 12 unknown parameter(s)" in n for n in notices), notices
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_every_kind_has_a_left_out_parameter(kind: Kind) -> None:
+    """Generated from the table of kinds: ?country_not=, ?topic_not=, ... each parse and write."""
+    assert kind.exclude_param == f"{kind.param}_not"
+    everything = lambda _kind, _value: True  # noqa: E731
+    view, notices = parse_params({kind.exclude_param: ["Some value"]}, everything)
+    assert view.filters.excluded(kind.name) == ("Some value",) and notices == []
+    assert to_params(view) == {kind.exclude_param: ["Some value"]}
+
+
+def test_left_out_values_round_trip() -> None:
+    view = View(filters=Filters(countries=("LBN",), countries_not=("ISR",), sources_not=("Levant Wire",)))
+    params = to_params(view)
+    assert params["country_not"] == ["ISR"] and params["source_not"] == ["Levant Wire"]
+    again, notices = parse_params(params, known)
+    assert again == view and notices == []
+
+
+@pytest.mark.parametrize(
+    ("values", "notice"),
+    [
+        (["XXX"], "unknown country_not"),
+        (["'; DROP TABLE articles; --"], "unknown country_not"),
+        (["<script>alert(1)</script>"], "unknown country_not"),
+        (["LBN" * 200], "unknown country_not"),
+        (["ISR"] * 60, "given 60 values"),
+    ],
+)
+def test_hostile_left_out_values_become_notices(values: list[str], notice: str) -> None:
+    view, notices = parse_params({"country_not": values}, known)
+    assert set(view.filters.countries_not) <= {"ISR"}
+    assert any(notice in n for n in notices), notices
+
+
+def test_a_value_chosen_and_left_out_stays_chosen() -> None:
+    view, notices = parse_params({"country": ["LBN"], "country_not": ["LBN", "ISR"]}, known)
+    assert view.filters.countries == ("LBN",) and view.filters.countries_not == ("ISR",)
+    assert any("also in country" in n for n in notices), notices
