@@ -12,7 +12,9 @@ import pandas as pd
 import polars as pl
 
 from loaders import name_patterns, places
-from loaders.gazetteer import GAZETTEER_DIR, read_table, split_aliases
+from loaders.gazetteer import GAZETTEER_DIR, read_table, rules_dir, split_aliases
+
+__all__ = ["GAZETTEER_DIR", "Gazetteer", "Tags", "load_gazetteer", "tag_articles"]
 from loaders.schema import EVIDENCE_SEPARATOR
 
 # How much one mention weighs for countries_primary, by where it stands in the article.
@@ -174,16 +176,16 @@ def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tupl
     vetoes = folder / "vetoes.csv"
     for r in read_table(vetoes) if vetoes.exists() else []:
         rows.append((r["pattern"], VETO, "", 1.0))
-    rows += _place_rows(countries, rows)
+    rows += _place_rows(countries, rows, folder)
     return countries, rows, person_keys
 
 
-def _place_rows(countries: dict[str, tuple[str, str]], rows: list[tuple]) -> list[tuple]:
+def _place_rows(countries: dict[str, tuple[str, str]], rows: list[tuple], folder: Path) -> list[tuple]:
     """Cities from the places package for the countries listed, as country rows."""
     focus = frozenset(iso3 for iso3, (_name, region) in countries.items() if region in places.FOCUS_REGIONS)
     taken = frozenset(" ".join(_SPLIT.split(phrase.lower())).strip() for phrase, *_ in rows)
     people = frozenset(w.lower() for phrase, kind, *_ in rows if kind == "person" for w in phrase.split())
-    found = places.place_rows(focus, taken, people)
+    found = places.place_rows(focus, taken, people, folder / "place_exclusions.csv")
     # Matched only as written: "Sheffield", and "East London" (South Africa) is not "east London".
     return [(CASED_MARK + name, "country", iso3, PLACE_WEIGHT) for name, iso3 in found if iso3 in countries]
 
@@ -202,15 +204,16 @@ def _pattern_key(phrase: str) -> str:
 
 
 def load_gazetteer(folder: Path | None = None) -> Gazetteer:
-    """Read the gazetteer CSVs (default: loaders/gazetteer/, cached) into matchable patterns."""
+    """Read the gazetteer CSVs into matchable patterns. Default: loaders.gazetteer.rules_dir()
+    ($COVERAGE_GAZETTEER or loaders/gazetteer/), built once per folder and cached."""
     if folder is None:
-        return _default_gazetteer()
+        return _default_gazetteer(rules_dir())
     return _build_gazetteer(Path(folder))
 
 
-@functools.lru_cache(maxsize=1)
-def _default_gazetteer() -> Gazetteer:
-    return _build_gazetteer(GAZETTEER_DIR)
+@functools.lru_cache(maxsize=2)
+def _default_gazetteer(folder: Path) -> Gazetteer:
+    return _build_gazetteer(folder)
 
 
 def _build_gazetteer(folder: Path) -> Gazetteer:
