@@ -776,7 +776,11 @@ def clean_person(found: str) -> str | None:
 
 def clean_organization(found: str) -> str | None:
     """A found organization without leading sentence words, or None when it is not a named one."""
-    found = re.sub(r"^.*['’]s ", "", found)  # "Gaza's Islamic University" -> "Islamic University"
+    # "Gaza's Islamic University" -> "Islamic University"; but an institution word right after
+    # the possessive makes it the name's own: "Queen's University Belfast", "King's College".
+    owner = re.match(r"^(.*['’]s) (\S+)", found)
+    if owner and owner.group(2) not in _ORG_WORDS:
+        found = found[owner.end(1) + 1 :]
     tokens = found.split()
     while tokens and (tokens[0] in ORG_LEADING or tokens[0].endswith("-based") or len(tokens[0]) == 1):
         tokens.pop(0)
