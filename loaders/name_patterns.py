@@ -1014,7 +1014,10 @@ def _organizations(
 ) -> pl.DataFrame:
     """Found organizations the gazetteer does not list, one spelling each, acronyms counted."""
     names = dict(names) | {raw: e[0] for raw, e in acronyms.items()}
-    names = {raw: n for raw, n in names.items() if not _known(n, known_keys)}
+    # The end of a listed name is that name's ("Development Office" of "Foreign, Commonwealth
+    # and Development Office").
+    tails = {" " + " ".join(k.split()[i:]) + " " for k in known_keys for i in range(1, len(k.split()))}
+    names = {raw: n for raw, n in names.items() if not _known(n, known_keys) and f" {fold(n)} " not in tails}
     if not names:
         return pl.DataFrame(schema=SCORED_SCHEMA)
     canonical = _canonical_organizations(names.values())
