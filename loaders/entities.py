@@ -12,7 +12,9 @@ import pandas as pd
 import polars as pl
 
 from loaders import name_patterns, places
-from loaders.gazetteer import GAZETTEER_DIR, read_table, split_aliases
+from loaders.gazetteer import GAZETTEER_DIR, read_table, rules_dir, split_aliases
+
+__all__ = ["GAZETTEER_DIR", "Gazetteer", "Tags", "load_gazetteer", "tag_articles"]
 from loaders.schema import EVIDENCE_SEPARATOR
 
 # How much one mention weighs for countries_primary, by where it stands in the article.
@@ -55,6 +57,8 @@ VETO = "veto"
 # Marks a gazetteer phrase that matches only with its case (organizations.csv `cased`).
 CASED_MARK = "="
 COUNTRY_HINT = "country_hint"
+# Between a topic cue and its weight in topics.csv: "visit:0.5".
+CUE_WEIGHT_MARK = ":"
 
 # Characters that end a word. Each becomes one space (a literal replace is several times faster
 # than a regex over the text); spaces themselves are kept, so the automaton runs overlapping.
@@ -124,8 +128,10 @@ class Tags:
 
 
 def normalize_phrase(text: str) -> str:
-    """A phrase as the automaton sees it: separators to single spaces, padded with one space."""
-    return " " + " ".join(t for t in _SPLIT.split(text) if t) + " "
+    """A phrase as the automaton sees it: separators to single spaces, padded with one space.
+    A comma before a space stays two spaces, as in the text ("Foreign, Commonwealth and ...")."""
+    parts = (" ".join(t for t in _SPLIT.split(part) if t) for part in text.split(", "))
+    return " " + "  ".join(p for p in parts if p) + " "
 
 
 def is_acronym_pattern(text: str) -> bool:
@@ -169,21 +175,31 @@ def _gazetteer_rows(folder: Path) -> tuple[dict[str, tuple[str, str]], list[tupl
                 rows.append((phrase, "country", r["iso3"], INSTITUTION_COUNTRY_WEIGHT))
     for r in read_table(folder / "topics.csv"):
         for column, weight in (("strong", TOPIC_STRONG_WEIGHT), ("patterns", TOPIC_WEAK_WEIGHT)):
-            for phrase in split_aliases(r.get(column, "")):
-                rows.append((phrase, "topic", r["topic"], weight))
+            for cue in split_aliases(r.get(column, "")):
+                phrase, share = cue_weight(cue)
+                rows.append((phrase, "topic", r["topic"], weight * share))
     vetoes = folder / "vetoes.csv"
     for r in read_table(vetoes) if vetoes.exists() else []:
         rows.append((r["pattern"], VETO, "", 1.0))
-    rows += _place_rows(countries, rows)
+    rows += _place_rows(countries, rows, folder)
     return countries, rows, person_keys
 
 
-def _place_rows(countries: dict[str, tuple[str, str]], rows: list[tuple]) -> list[tuple]:
+def cue_weight(cue: str) -> tuple[str, float]:
+    """A topic cue and its share of its column's weight: "visit:0.5" counts half ("visit" is as
+    often a family's as a minister's); a cue without a share counts in full."""
+    phrase, mark, share = cue.rpartition(CUE_WEIGHT_MARK)
+    if mark and re.fullmatch(r"\d+(?:\.\d+)?", share.strip()):
+        return phrase.strip(), float(share)
+    return cue, 1.0
+
+
+def _place_rows(countries: dict[str, tuple[str, str]], rows: list[tuple], folder: Path) -> list[tuple]:
     """Cities from the places package for the countries listed, as country rows."""
     focus = frozenset(iso3 for iso3, (_name, region) in countries.items() if region in places.FOCUS_REGIONS)
     taken = frozenset(" ".join(_SPLIT.split(phrase.lower())).strip() for phrase, *_ in rows)
     people = frozenset(w.lower() for phrase, kind, *_ in rows if kind == "person" for w in phrase.split())
-    found = places.place_rows(focus, taken, people)
+    found = places.place_rows(focus, taken, people, folder / "place_exclusions.csv")
     # Matched only as written: "Sheffield", and "East London" (South Africa) is not "east London".
     return [(CASED_MARK + name, "country", iso3, PLACE_WEIGHT) for name, iso3 in found if iso3 in countries]
 
@@ -202,15 +218,16 @@ def _pattern_key(phrase: str) -> str:
 
 
 def load_gazetteer(folder: Path | None = None) -> Gazetteer:
-    """Read the gazetteer CSVs (default: loaders/gazetteer/, cached) into matchable patterns."""
+    """Read the gazetteer CSVs into matchable patterns. Default: loaders.gazetteer.rules_dir()
+    ($COVERAGE_GAZETTEER or loaders/gazetteer/), built once per folder and cached."""
     if folder is None:
-        return _default_gazetteer()
+        return _default_gazetteer(rules_dir())
     return _build_gazetteer(Path(folder))
 
 
-@functools.lru_cache(maxsize=1)
-def _default_gazetteer() -> Gazetteer:
-    return _build_gazetteer(GAZETTEER_DIR)
+@functools.lru_cache(maxsize=2)
+def _default_gazetteer(folder: Path) -> Gazetteer:
+    return _build_gazetteer(folder)
 
 
 def _build_gazetteer(folder: Path) -> Gazetteer:
@@ -388,6 +405,15 @@ def _segments(
     ).with_row_index("position")
     body = pl.col("body").fill_null("")
     lead = body.str.extract(_LEAD_RE, 0).fill_null("").str.slice(0, LEAD_MAX_CHARS)
+    # A title that is only the body's first words (exports and feeds without a headline) is not a
+    # headline: counting it would weigh the first sentence six times.
+    # Such a title may end in an ellipsis, and the body may open with a dateline ("LONDON -").
+    title = pl.col("title").fill_null("")
+    opening = title.str.strip_chars_end("….  ")
+    copied = (opening.str.len_chars() > 0) & body.str.slice(0, LEAD_MAX_CHARS).str.contains(
+        opening, literal=True
+    )
+    frame = frame.with_columns(title=pl.when(copied).then(pl.lit("")).otherwise(title))
     frame = frame.with_columns(lead=lead).with_columns(
         rest=body.str.slice(pl.col("lead").str.len_chars()),
         captions=pl.col("captions").fill_null(""),

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
 GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
+# A folder of edited gazetteer tables to tag with instead of the shipped ones: ingest and
+# `python -m storage retag` read the same rules, so a store is never tagged by two rule sets.
+RULES_ENV = "COVERAGE_GAZETTEER"
+
+
+def rules_dir() -> Path:
+    """The gazetteer folder tagging reads: $COVERAGE_GAZETTEER, else the shipped one."""
+    return Path(os.environ.get(RULES_ENV) or GAZETTEER_DIR)
 
 
 def read_table(path: Path) -> list[dict[str, str]]:

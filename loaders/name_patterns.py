@@ -17,6 +17,8 @@ from collections import Counter
 
 import polars as pl
 
+from loaders.places import common_given_names
+
 # Letters of the Latin scripts names in English coverage are written in. Explicit ranges, not
 # Unicode classes: the regex engine runs them as a DFA, about 4x faster (and one combined pass
 # of all the patterns below stays fast only this way: 0.2 s against 34 s for 5,000 articles).
@@ -215,6 +217,7 @@ ROLE_TITLES = (
     "Pres",
     "First Lady",
     "first lady",
+    "First lady",
     "congressman",
     "congresswoman",
     "senator",
@@ -239,8 +242,23 @@ ROLE_TITLES = (
 _TITLE_ALT = "|".join(
     re.escape(t) + r"\.?" for t in sorted(PERSON_TITLES + ROLE_TITLES, key=len, reverse=True)
 )
-# "Minister for Foreign Affairs Micheál Martin", "Taoiseach (Irish Prime Minister) Leo Varadkar".
-_MINISTER_FOR = rf"Minister (?:for|of) (?:the )?{_UP}{_LOW}+(?: (?:and )?{_UP}{_LOW}+){{0,3}}"
+# An office named by what it is of or for, before the name: "Minister for Foreign Affairs Micheál
+# Martin", "Chairman of the Joint Chiefs of Staff Charles Q. Brown", "Taoiseach (Irish Prime
+# Minister) Leo Varadkar".
+OFFICE_HEADS = (
+    "Minister",
+    "Secretary",
+    "Chairman",
+    "Chairwoman",
+    "Chair",
+    "Director",
+    "Head",
+    "Commissioner",
+)
+_OFFICE_HEAD = "|".join(OFFICE_HEADS)
+_MINISTER_FOR = (
+    rf"(?:{_OFFICE_HEAD}) (?:for|of) (?:the )?{_UP}{_LOW}+(?: (?:and |of |for )?{_UP}{_LOW}+){{0,3}}"
+)
 # A first name may be two capitals: "JB Pritzker", "JD Vance".
 TITLE_NAME = rf"(?-u:\b)(?:{_MINISTER_FOR}|{_TITLE_ALT})\)? (?:[A-Z]{{2}}|{_TOKEN}){_NEXT}{{1,3}}"
 # A peer is named by title and one name: "Lord Mann".
@@ -526,9 +544,21 @@ US_STATES = (
     "Wyoming",
 )
 NAME_OF_STATE = rf"{NAME} of (?:{'|'.join(US_STATES)})(?-u:\b)"
+# Speech verbs around a name: "said Alexis Corbière", "according to Corey Scher", "Oliver Dowden
+# told". Anyone may be quoted, so these count only with a common given name first (_shape).
+SPEECH_BEFORE = ("said", "says", "added", "according to", "according to his colleague")
+SPEECH_AFTER = ("said", "says", "told", "added", "warned", "wrote", "also said", "also told")
+_SPEECH_BEFORE = "|".join(sorted(SPEECH_BEFORE, key=len, reverse=True))
+_SPEECH_AFTER = "|".join(sorted(SPEECH_AFTER, key=len, reverse=True))
+SAID_NAME = rf"(?-u:\b)(?:{_SPEECH_BEFORE}) {NAME}"
+NAME_SAID = rf"{NAME} (?:{_SPEECH_AFTER})(?-u:\b)"
+_SAID_AT_START = re.compile(rf"^(?:{_SPEECH_BEFORE}) ")
+_SAID_AT_END = re.compile(rf" (?:{_SPEECH_AFTER})$")
 PERSON_SHAPES = "|".join(
     f"(?:{p})" for p in (TITLE_NAME, PEER_NAME, ROLE_NAME, OWNER_NAME, NAME_OF_STATE, NAME_ROLE)
 )
+# A pass of their own: in one alternation "said X" would swallow "X, professor of history".
+SPEECH_SHAPES = "|".join(f"(?:{p})" for p in (SAID_NAME, NAME_SAID))
 ORGANIZATION_SHAPES = "|".join(f"(?:{p})" for p in (ACRONYM, ORG_NAME))
 # Leading words a sentence puts before a name: dropped from the front of a found organization.
 ORG_LEADING = (
@@ -746,7 +776,11 @@ def clean_person(found: str) -> str | None:
 
 def clean_organization(found: str) -> str | None:
     """A found organization without leading sentence words, or None when it is not a named one."""
-    found = re.sub(r"^.*['’]s ", "", found)  # "Gaza's Islamic University" -> "Islamic University"
+    # "Gaza's Islamic University" -> "Islamic University"; but an institution word right after
+    # the possessive makes it the name's own: "Queen's University Belfast", "King's College".
+    owner = re.match(r"^(.*['’]s) (\S+)", found)
+    if owner and owner.group(2) not in _ORG_WORDS:
+        found = found[owner.end(1) + 1 :]
     tokens = found.split()
     while tokens and (tokens[0] in ORG_LEADING or tokens[0].endswith("-based") or len(tokens[0]) == 1):
         tokens.pop(0)
@@ -778,7 +812,9 @@ def find_names(
             "position",
             "section_weight",
             pl.concat_list(
-                text.str.extract_all(PERSON_SHAPES), text.str.extract_all(ORGANIZATION_SHAPES)
+                text.str.extract_all(PERSON_SHAPES),
+                text.str.extract_all(ORGANIZATION_SHAPES),
+                text.str.extract_all(SPEECH_SHAPES),
             ).alias("name"),
         )
         .explode("name")
@@ -830,6 +866,10 @@ def _shape(raw: str) -> tuple[str, object]:
     if raw.endswith(")"):
         expansion = _expansion(raw)
         return ("acronym", expansion) if expansion else ("none", None)
+    speech = _SAID_AT_START.sub("", _SAID_AT_END.sub("", raw))
+    if speech != raw:
+        name = _from_given_name(speech)
+        return ("person", name) if name else ("none", None)
     head, _, rest = raw.partition(", ")
     owner = re.match(r"(.+?)['’]s (.+)$", raw)
     if (
@@ -851,16 +891,44 @@ def _shape(raw: str) -> tuple[str, object]:
         else:  # "Juliette Touma, UNRWA's director"
             name = clean_person(head)
         return ("person", name) if name else ("none", None)
-    if re.match(_TITLE_AT_START, raw) or raw.startswith("Minister "):
-        name = clean_person(
-            re.sub(r"^Minister (?:for|of) (?:the )?[A-Z]\w+(?: (?:and )?[A-Z]\w+)*\)? ", "", raw)
-        )
+    office = re.match(rf"^(?:{_OFFICE_HEAD}) (?:for|of) ", raw)
+    if office:
+        name = clean_person(_name_after_office(raw))
+        return ("person", name) if name else ("none", None)
+    if re.match(_TITLE_AT_START, raw):
+        name = clean_person(raw)
         return ("person", name) if name else ("none", None)
     if re.search(r" (?:is|was) ", raw):  # "Mark Mellman is founder of ..."
         name = clean_person(re.split(r" is | was ", raw, maxsplit=1)[0])
         return ("person", name) if name else ("none", None)
     name = clean_organization(raw)
     return ("organization", name) if name else ("none", None)
+
+
+def _name_after_office(raw: str) -> str:
+    """The name at the end of "Minister for Foreign Affairs Micheál Martin": the last two words,
+    with a middle initial or particle before the last ("Charles Q. Brown", "Ali al Hassan")."""
+    tokens = raw.split()
+    start = len(tokens) - 2
+    while start > 1 and (re.fullmatch(r"[A-Z]\.?", tokens[start]) or tokens[start].lower() in _PARTICLES):
+        start -= 1
+    return " ".join(tokens[start:])
+
+
+def _from_given_name(found: str) -> str | None:
+    """A quoted person's name from its first common given name on ("Ex-minister Kit Malthouse",
+    "Unwra's Thomas White"), or None: without one, "X said" is as often a place or a body."""
+    tokens = found.split()
+    for start in range(len(tokens) - 1):
+        if tokens[start] not in NOT_NAME and _given_name(tokens[start]):
+            return clean_person(" ".join(tokens[start:]))
+    return None
+
+
+def _given_name(name: str) -> bool:
+    """Whether a name starts with a common given name (the gender-guesser package's list)."""
+    first = fold(name).split()[0]
+    return first in common_given_names()
 
 
 def _people(
@@ -889,12 +957,9 @@ def _listed_person(name: str, person_keys: set[str], known_keys: set[str]) -> bo
         return True
     full = " " + " ".join(tokens) + " "
     pair = " " + tokens[0] + " " + tokens[-1] + " "
-    return (
-        full in person_keys
-        or pair in person_keys
-        or " " + tokens[-1] + " " in person_keys
-        or " " + fold(name) + " " in known_keys
-    )
+    # A listed surname with another common given name is another person: "Jill Biden".
+    surname_only = " " + tokens[-1] + " " in person_keys and not (len(tokens) > 1 and _given_name(name))
+    return full in person_keys or pair in person_keys or surname_only or " " + fold(name) + " " in known_keys
 
 
 def _canonical_people(names) -> dict[str, str]:
@@ -949,7 +1014,10 @@ def _organizations(
 ) -> pl.DataFrame:
     """Found organizations the gazetteer does not list, one spelling each, acronyms counted."""
     names = dict(names) | {raw: e[0] for raw, e in acronyms.items()}
-    names = {raw: n for raw, n in names.items() if not _known(n, known_keys)}
+    # The end of a listed name is that name's ("Development Office" of "Foreign, Commonwealth
+    # and Development Office").
+    tails = {" " + " ".join(k.split()[i:]) + " " for k in known_keys for i in range(1, len(k.split()))}
+    names = {raw: n for raw, n in names.items() if not _known(n, known_keys) and f" {fold(n)} " not in tails}
     if not names:
         return pl.DataFrame(schema=SCORED_SCHEMA)
     canonical = _canonical_organizations(names.values())

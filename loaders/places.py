@@ -70,12 +70,15 @@ def excluded_names(path: Path = EXCLUSIONS_FILE) -> frozenset[str]:
 
 
 def place_rows(
-    focus: frozenset[str], taken: frozenset[str], person_words: frozenset[str]
+    focus: frozenset[str],
+    taken: frozenset[str],
+    person_words: frozenset[str],
+    exclusions: Path = EXCLUSIONS_FILE,
 ) -> list[tuple[str, str]]:
     """(name, iso3) for the cities worth matching. focus: iso3 of the coverage's region (lower
     floor); taken: lowercase names the gazetteer already has; person_words: lowercase words of
-    listed people's names ("Austin" in "Lloyd Austin")."""
-    skip = excluded_names() | common_given_names() | person_words | taken
+    listed people's names ("Austin" in "Lloyd Austin"); exclusions: the place_exclusions.csv."""
+    skip = excluded_names(exclusions) | common_given_names() | person_words | taken
     best: dict[str, list[tuple[int, str]]] = {}
     for name, iso3, population in _cities():
         floor = REGION_MIN_POPULATION if iso3 in focus else PLACE_MIN_POPULATION

@@ -1,4 +1,4 @@
-"""Command line: `python -m storage ingest|show|export-parquet|inspect`."""
+"""Command line: `python -m storage ingest|retag|show|export-parquet|inspect`."""
 
 from __future__ import annotations
 
@@ -45,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
         "(FIELD= : from no column)",
     )
     add.set_defaults(run=_ingest)
+    again = commands.add_parser("retag", help="tag the stored articles again after a gazetteer edit")
+    again.add_argument("--store", type=Path, default=None, help="store folder (default: $COVERAGE_STORE)")
+    again.add_argument(
+        "--rules",
+        type=Path,
+        default=None,
+        help="gazetteer folder (default: $COVERAGE_GAZETTEER, else loaders/gazetteer)",
+    )
+    again.set_defaults(run=_retag)
     export = commands.add_parser("export-parquet", help="write the store as Parquet partitioned by month")
     export.add_argument("out", type=Path)
     export.add_argument("--store", type=Path, default=None)
@@ -66,6 +75,14 @@ def _ingest(args: argparse.Namespace) -> int:
     mapping = column_mapping(args.map)
     report = ingest(args.paths, store, mapping=mapping, source=args.source, progress=_progress)
     print(file=sys.stderr)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _retag(args: argparse.Namespace) -> int:
+    from storage.retag import retag  # late: `show` needs no tagger
+
+    report = retag(args.store or default_store(), rules=args.rules)
     print("\n".join(report.lines()))
     return 0
 

@@ -271,3 +271,14 @@ def test_the_reader_links_to_the_original_in_a_new_tab(page: Page, server: Serve
     open_result(page, "<script>")  # its stored address is javascript:, so no link at all
     expect(page.get_by_role("link", name=re.compile("Original article"))).to_have_count(0)
     expect(page.locator("a[href^='javascript:' i]")).to_have_count(0)
+
+
+def test_the_reader_shows_why_each_tag_fired(page: Page, server: Server) -> None:
+    """ "Why these tags" lists each tag with the words of this article that produced it."""
+    open_app(page, server.url)
+    reader_title(page, open_result(page, "Cairo"))
+    why = page.locator("[data-testid='stExpander']").filter(has_text="Why these tags")
+    why.get_by_text("Why these tags").click()
+    page.wait_for_timeout(SETTLE_MS)
+    expect(why).to_contain_text(re.compile(r"Jordan \(country, \d+ mentions?\): “[^”]+”"))
+    no_server_errors(server)

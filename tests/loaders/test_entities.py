@@ -279,6 +279,16 @@ def test_uk_desk_story_is_primarily_the_uk() -> None:
         ("Two voted no: Tom Hale of Kentucky.", ["Tom Hale"]),
         ("The BBC's Owen Tate reported from the scene.", []),  # the outlet's own reporter
         ("The IDF's Golani Brigade moved in.", []),  # a unit, not a person
+        # speech verbs, with a common given name first
+        ('"It is a dangerous spiral," said Marcel Dubreuil of the far-left party.', ["Marcel Dubreuil"]),
+        ("Ex-minister Kit Harwell said the bill risked harm.", ["Kit Harwell"]),
+        ("In a post, Unwra's Thomas Greaves says the streets feel wild.", ["Thomas Greaves"]),
+        ("The damage was mapped, according to Corey Lindqvist.", ["Corey Lindqvist"]),
+        ("Northfield Council said the road would close.", []),  # a body, not a person
+        ("Later Gallup said the poll had closed.", []),  # no given name: not a person
+        # offices named by what they are of
+        ("Minister for Foreign Affairs Micheál Dunne will travel.", ["Micheál Dunne"]),
+        ("Chairman of the Joint Chiefs of Staff Charles Q. Whitby stood nearby.", ["Charles Q Whitby"]),
     ],
 )
 def test_people_beyond_the_gazetteer(text: str, expected: list[str]) -> None:
@@ -294,6 +304,10 @@ def test_people_beyond_the_gazetteer(text: str, expected: list[str]) -> None:
 )
 def test_person_variants_merge(text: str, expected: list[str]) -> None:
     assert tag_one(text).people[0] == expected
+
+
+def test_listed_surname_with_another_given_name_is_another_person() -> None:
+    assert "Jill Biden" in tag_one("First lady Jill Biden stood beside the president.").people[0]
 
 
 def test_found_person_counts_later_surname() -> None:
@@ -318,6 +332,11 @@ def test_found_person_counts_later_surname() -> None:
         ("The British foreign ministry called the family.", {"Foreign Office"}),
         ("Two U. S. Navy ships and a U.S. Army unit left.", {"US Navy", "US Army"}),
         ("She sat on the House Intelligence Committee for years.", {"House Intelligence Committee"}),
+        # a comma inside a listed name, a possessive that is part of the name
+        ("She wrote to the Foreign, Commonwealth and Development Office.", {"Foreign Office"}),
+        ("A student at Queen's College was sent abuse.", {"Queen's College"}),
+        ("Gaza's Islamic University was hit.", set()),  # the owner is dropped; the rest is generic
+        ("The EU Commission President called for sanctions.", {"European Commission"}),
     ],
 )
 def test_organizations_beyond_the_gazetteer(text: str, expected: set[str]) -> None:
@@ -348,6 +367,46 @@ def test_acronym_tied_to_its_expansion() -> None:
         ("", "Air strikes hit the city overnight.", None, "airstrikes"),  # a strong cue
         ("Ceasefire holds in the north", "Markets reopened.", None, "ceasefire"),  # the title
         ("", "A truce began. Both sides said the truce would hold.", None, "ceasefire"),  # two cues
+        # cue weights: a visit and a meeting are as often domestic as diplomatic
+        (
+            "",
+            "The peer visited the school. His visit was short.",
+            "diplomatic visits",
+            None,
+        ),
+        ("The council meets on Monday", "Members argued about budgets.", "diplomatic visits", None),
+        (
+            "",
+            "The minister held talks with her counterpart. A state visit followed.",
+            None,
+            "diplomatic visits",
+        ),
+        # negative cues: who speaks, and spending bills
+        (
+            "",
+            "Human rights groups say the closure is wrong. Rights groups called for access.",
+            "human rights",
+            None,
+        ),
+        (
+            "",
+            "The House passed an aid bill for Israel. The aid bill goes to the Senate.",
+            "humanitarian aid",
+            None,
+        ),
+        # a title that only repeats the body's first words is weighed once, not as a headline
+        (
+            "Voters queue as the polls open…",
+            "Voters queue as the polls open, officials said.",
+            "elections",
+            None,
+        ),
+        (
+            "Voters queue as the polls open",
+            "Officials said the doors stayed shut.",
+            None,
+            "elections",
+        ),
     ],
 )
 def test_topic_rules(title: str, body: str, absent: str | None, present: str | None) -> None:
