@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 RULES_FILE = Path(__file__).parent / "rules" / "boilerplate.csv"
 # Soft hyphen, zero-width space/joiners, word joiner, BOM, LRM/RLM marks and bidi embeddings.
@@ -65,14 +67,26 @@ def clean_bodies(bodies: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     return _where(text, hint, clean), removed
 
 
-def _where(text: pd.Series, hint: str, change: Callable[[str], str], *, regex: bool = True) -> pd.Series:
+def _where(text: pd.Series, hint: str, change: Callable[[str], str]) -> pd.Series:
     """The column with `change` applied to the rows where the RE2 pattern `hint` matches."""
-    mask = text.str.contains(hint, regex=regex)
+    mask = _matching(text, hint)
     if not mask.any():
         return text
     text = text.copy()
     text[mask] = pd.Series([change(v) for v in text[mask].tolist()], index=text.index[mask], dtype="string")
     return text
+
+
+def _matching(text: pd.Series, hint: str) -> pd.Series:
+    """Rows where hint matches, by pyarrow's RE2 directly: pandas hands a pattern with \\b on
+    non-ASCII text to Python's re row by row (2 ms a body, more than all the rest of ingest).
+    RE2's ASCII \\b only widens this prefilter after the ASCII words the hints use; change()
+    does the exact work. A rule RE2 cannot compile (a lookaround) falls back to pandas."""
+    try:
+        found = pc.match_substring_regex(pa.array(text.to_numpy(dtype=object), pa.string()), hint)
+    except pa.ArrowInvalid:
+        return text.str.contains(hint, regex=True)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index)
 
 
 def clean_short(values: pd.Series) -> pd.Series:

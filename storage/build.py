@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import polars as pl
 
 from loaders.fold import Added, Builder, Corpus, read_tables
 from storage import story_index
@@ -34,7 +35,7 @@ from storage.layout import (
     prune,
     remove_crashed_builds,
 )
-from storage.search import joined_words
+from storage.search import joined_words_of
 
 __all__ = [
     "Added",
@@ -81,7 +82,8 @@ class StoreBuilder(Builder):
         self, seqs: list[int], titles: list[str], bodies: list[str], captions: list[list[str]]
     ) -> None:
         texts = ["\n".join(c) for c in captions]
-        joined = [joined_words(f"{t}\n{b}\n{c}") for t, b, c in zip(titles, bodies, texts, strict=True)]
+        whole = pl.Series([f"{t}\n{b}\n{c}" for t, b, c in zip(titles, bodies, texts, strict=True)])
+        joined = joined_words_of(whole).to_list()
         rows = list(zip(seqs, titles, bodies, texts, joined, strict=True))
         for start in range(0, len(rows), FTS_BATCH):
             self.fulltext.executemany(
@@ -151,13 +153,18 @@ def _grow(folder: Path, batches: Iterable[pd.DataFrame], *, fresh: bool) -> tupl
         if builder.added.copies == 0 and not fresh:
             return "", builder.added
         version = builder.finish()
-        fulltext.commit()
-        if fresh:  # one compact index to start with; later ingests leave merging to FTS5
-            fulltext.execute("INSERT INTO fulltext(fulltext) VALUES ('optimize')")
-            fulltext.commit()
-        con.execute("CHECKPOINT")
+        seal(con, fulltext, fresh=fresh)
     shutil.rmtree(folder / "spill", ignore_errors=True)
     return version, builder.added
+
+
+def seal(con: duckdb.DuckDBPyConnection, fulltext: sqlite3.Connection, *, fresh: bool) -> None:
+    """Make the generation's files complete on disk: the index committed, DuckDB checkpointed."""
+    fulltext.commit()
+    if fresh:  # one compact index to start with; later ingests leave merging to FTS5
+        fulltext.execute("INSERT INTO fulltext(fulltext) VALUES ('optimize')")
+        fulltext.commit()
+    con.execute("CHECKPOINT")
 
 
 def read_corpus(store: Path) -> Corpus | None:

@@ -452,6 +452,9 @@ def test_registrable_domain_and_title_suffix() -> None:
         ("Listen to the testimony of a survivor.", "Listen to the testimony of a survivor.", {}),
         ("soft\u00adhyphen and zero\u200bwidth", "softhyphen and zerowidth", {}),
         ("<p>One</p><p>Two &amp; three</p>", "One\n\nTwo & three", {}),
+        # Non-ASCII text with a rule ending in \b: the RE2 prefilter must still pick the row.
+        ("Étude publiée.  Follow live: mises à jour.\n\nFin.", "Étude publiée.\n\nFin.", {"follow live": 1}),
+        ("Ça <b>va</b> bien.", "Ça va bien.", {}),
     ],
 )
 def test_clean_bodies(body: str, cleaned: str, rules: dict[str, int]) -> None:
@@ -503,3 +506,10 @@ def test_inspect_reads_the_head_of_a_large_file(tmp_path: Path, monkeypatch: pyt
     lines = describe(report, problems, head_only)
     assert lines[0] == str(path)
     assert any(line.startswith("  title      <- 'title' (name)  e.g. Envoys meet") for line in lines)
+
+
+def test_clean_bodies_changes_only_the_rows_that_need_it() -> None:
+    bodies = pd.Series(["Plain text, déjà vu.", "Sign up for our weekly newsletter now.\n\nKept.", None])
+    text, removed = clean_bodies(bodies)
+    assert text.tolist() == ["Plain text, déjà vu.", "Kept.", ""]
+    assert removed == {"newsletter": 1}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from loaders.normalize import build_corpus, copies_from_raw
 from loaders.schema import RawArticle
 from storage.build import write_store
 from storage.query import Filters, Store
-from storage.search import MAX_TERMS, parse_search, snippet
+from storage.search import MAX_TERMS, joined_words, joined_words_of, parse_search, snippet
 
 
 @pytest.mark.parametrize(
@@ -122,3 +123,19 @@ def test_export_follows_the_chosen_sort(word_store: Store) -> None:
 def test_snippet_shows_the_match_in_context(text: str, terms: list[str], expected: str) -> None:
     found = snippet(text, terms)
     assert expected in found if expected else found == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("A cease-fire held.", "ceasefire"),
+        ("al\u2011Sisi and co\u2010op", "alSisi coop"),  # non-breaking and Unicode hyphens
+        ("a-b-c, x-ray; 12-3", "abc xray 123"),
+        ("état-major naïve-ly", "étatmajor naïvely"),
+        ("a lone - dash, -lead, trail- and a--b", ""),
+        ("no hyphen here", ""),
+    ],
+)
+def test_hyphenated_words_are_indexed_joined(text: str, joined: str) -> None:
+    assert joined_words(text) == joined
+    assert joined_words_of(pl.Series([text, None])).to_list() == [joined, ""]
