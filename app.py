@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import data, filters, results, serving, share, state
 from components.access import signed_in
+from components.compare import compare_this_button, compare_view
 from components.heading import heading
 from components.map import coverage_map
 from components.reader import reader
@@ -111,7 +112,12 @@ if summary.articles == 0:
     filters.clear_all(state.DEFAULTS, key=state.CLEAR_ALL_EMPTY)
 
 if summary.articles:
-    if chart_choice(state.CHART) == "map":
+    with st.container(horizontal=True, vertical_alignment="center"):
+        shown = chart_choice(state.CHART)
+        compare_this_button(state.COMPARE_THIS)
+    if shown == "compare":
+        compare_view(store, lambda kind, value: names[kind](value))
+    elif shown == "map":
         counts = data.country_counts(store, version, view.filters)
         primary = view.filters.primary_only
         coverage_map(counts, country_shapes(), state.MAP, state.set_country, names["country"], primary)

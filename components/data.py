@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import serving
+from storage import compare
 from storage.layout import StoreError
 from storage.query import Article, CoreSpan, Filters, Store, Summary, Timeline
 
@@ -133,3 +134,14 @@ def date_span(_store: Store, version: str) -> tuple[date | None, date | None]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def facet_values(_store: Store, version: str, kind: str) -> list[str]:
     return _store.facet_values(kind)["value"].tolist()
+
+
+@at_boundary
+def compare_days(store: Store, version: str, queries: tuple[Filters, ...]) -> compare.CompareDays:
+    """The compared queries' answer, each query cached on its own (adding one asks only it)."""
+    return compare.combine([_query_days(store, version, view_key(f), f) for f in queries], store)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _query_days(_store: Store, version: str, key: str, _filters: Filters) -> compare.CompareDays:
+    return compare.query_days(_store, _filters)

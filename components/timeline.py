@@ -64,7 +64,7 @@ WEAK_LABELS = {
 Label = Callable[[str], str]
 
 
-CHART_LABELS = {"timeline": "Timeline", "map": "Map"}
+CHART_LABELS = {"timeline": "Timeline", "map": "Map", "compare": "Compare"}
 
 
 def chart_choice(key: str) -> str:
