@@ -176,7 +176,9 @@ def comparison(answer: CompareDays, granularity: str = "month") -> Comparison:
     counted = counted.groupby(["query", "bucket"], as_index=False)["articles"].sum()
     periods = _periods_between(counted["bucket"], store["bucket"])
     queries = answer.totals["query"].tolist()
-    grid = pd.MultiIndex.from_product([queries, periods], names=["query", "bucket"]).to_frame(index=False)
+    grid = pd.DataFrame({"query": pd.Series(dtype="int64"), "bucket": pd.Series(dtype=store["bucket"].dtype)})
+    if periods:
+        grid = pd.MultiIndex.from_product([queries, periods], names=["query", "bucket"]).to_frame(index=False)
     series = grid.merge(counted, how="left", on=["query", "bucket"]).merge(store, how="left", on="bucket")
     series["articles"] = series["articles"].fillna(0).astype("int64")
     total = series["total"].fillna(0)
