@@ -21,6 +21,7 @@ from components.timeline import (
     SMALL_SHARE_MAX,
     TICK_FORMATS,
     auto_granularity,
+    period_lengths,
     plain,
 )
 from loaders.schema import KINDS
@@ -30,9 +31,6 @@ from storage.query import Filters, Store
 CHART_HEIGHT = 340
 # Tableau 10's first five: apart from each other and readable on the light and the dark theme.
 COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1")
-# Plotly's period of one point, so each point sits mid-period like the timeline's bars.
-X_PERIODS: dict[str, object] = {"day": DAY_MS, "week": 7 * DAY_MS, "month": "M1", "year": "M12"}
-A_MONDAY = "2000-01-03"  # weeks start on Monday, as the store's periods do
 HOVER = "%{{customdata}}: %{{y:{}}}<extra>%{{fullData.name}}</extra>"
 SCALE_LABELS = {"count": "Count", "share": "Share of all coverage"}
 
@@ -119,8 +117,7 @@ def figure_spec(result: Comparison, names: Sequence[str], share: bool) -> dict:
         starts = pd.to_datetime(rows["bucket"])
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": plain(names[int(position)]),
-            "x": starts.to_numpy(dtype="datetime64[ms]"), "y": rows[column].to_numpy(),
-            "xperiod": X_PERIODS[granularity], "xperiod0": A_MONDAY, "xperiodalignment": "middle",
+            "x": _middles(starts, granularity), "y": rows[column].to_numpy(),
             "line": {"color": COLOURS[int(position) % len(COLOURS)], "width": 2},
             "customdata": starts.dt.strftime(HOVER_DATES[granularity]).to_numpy(dtype=object),
             "hovertemplate": HOVER.format(".1%" if share else ","),
@@ -137,10 +134,19 @@ def figure_spec(result: Comparison, names: Sequence[str], share: bool) -> dict:
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "xaxis": {"type": "date", "tickformat": TICK_FORMATS[granularity]},
         "yaxis": {"title": {"text": plain(axis)}, "rangemode": "tozero", **ticks},
+        # Shown for one line too: the legend is where a query's name is read.
+        "showlegend": True,
         "legend": {"orientation": "h", "y": -0.18},
         "hovermode": "x unified",
     }
     return {"data": traces, "layout": layout}
+
+
+def _middles(starts: pd.Series, granularity: str) -> object:
+    """Each point in the middle of its period, as the timeline's bars. Computed here: plotly's own
+    xperiod alignment froze Chromium for seconds on a few hundred daily points."""
+    half = period_lengths(starts, granularity).astype("int64") * (DAY_MS // 2)
+    return (starts + pd.to_timedelta(half.to_numpy(), unit="ms")).to_numpy(dtype="datetime64[ms]")
 
 
 def compare_notes(result: Comparison, names: Sequence[str], share: bool) -> list[str]:
