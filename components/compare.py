@@ -17,6 +17,7 @@ from components.timeline import (
     DAY_MS,
     GRANULARITY_LABELS,
     HOVER_DATES,
+    MAX_DATE_TICKS,
     SMALL_COUNT_MAX,
     SMALL_SHARE_MAX,
     TICK_FORMATS,
@@ -31,6 +32,9 @@ from storage.query import Filters, Store
 CHART_HEIGHT = 340
 # Tableau 10's first five: apart from each other and readable on the light and the dark theme.
 COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1")
+# And a dash each: two queries with the same counts draw one line over the other.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
+PERIOD_MONTHS = {"month": 1, "year": 12}
 HOVER = "%{{customdata}}: %{{y:{}}}<extra>%{{fullData.name}}</extra>"
 SCALE_LABELS = {"count": "Count", "share": "Share of all coverage"}
 
@@ -118,7 +122,8 @@ def figure_spec(result: Comparison, names: Sequence[str], share: bool) -> dict:
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": plain(names[int(position)]),
             "x": _middles(starts, granularity), "y": rows[column].to_numpy(),
-            "line": {"color": COLOURS[int(position) % len(COLOURS)], "width": 2},
+            "line": {"color": COLOURS[int(position) % len(COLOURS)], "width": 2,
+                     "dash": DASHES[int(position) % len(DASHES)]},
             "customdata": starts.dt.strftime(HOVER_DATES[granularity]).to_numpy(dtype=object),
             "hovertemplate": HOVER.format(".1%" if share else ","),
         })  # fmt: skip
@@ -132,7 +137,7 @@ def figure_spec(result: Comparison, names: Sequence[str], share: bool) -> dict:
     layout = {
         "height": CHART_HEIGHT,
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
-        "xaxis": {"type": "date", "tickformat": TICK_FORMATS[granularity]},
+        "xaxis": {"type": "date", "tickformat": TICK_FORMATS[granularity], **_period_ticks(result)},
         "yaxis": {"title": {"text": plain(axis)}, "rangemode": "tozero", **ticks},
         # Shown for one line too: the legend is where a query's name is read.
         "showlegend": True,
@@ -140,6 +145,21 @@ def figure_spec(result: Comparison, names: Sequence[str], share: bool) -> dict:
         "hovermode": "x unified",
     }
     return {"data": traces, "layout": layout}
+
+
+def _period_ticks(result: Comparison) -> dict:
+    """Ticks stepping by whole periods from the first (at most MAX_DATE_TICKS), each label under
+    its period: plotly's own month ticks printed "2022 2022 2023" for yearly points."""
+    buckets = sorted(set(result.series["bucket"]))
+    if not buckets:
+        return {}
+    step = -(-len(buckets) // MAX_DATE_TICKS)
+    granularity = result.granularity
+    if granularity in PERIOD_MONTHS:
+        dtick: object = f"M{step * PERIOD_MONTHS[granularity]}"
+    else:
+        dtick = step * (7 if granularity == "week" else 1) * DAY_MS
+    return {"tickmode": "linear", "tick0": buckets[0].isoformat(), "dtick": dtick, "ticklabelmode": "period"}
 
 
 def _middles(starts: pd.Series, granularity: str) -> object:
