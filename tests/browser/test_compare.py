@@ -36,18 +36,24 @@ def legend(page: Page) -> list[str]:
     return page.locator(f"{CHART} .legendtext").all_text_contents()
 
 
+def press_compare_this(page: Page) -> None:
+    """Click the button named Compare this (its keyed element holds a second, unnamed button)."""
+    button = page.locator(".st-key-compare_this").get_by_role("button", name="Compare this")
+    expect(button).to_have_count(1)
+    button.click()
+    settle(page)
+
+
 def test_compare_this_adds_a_line(page: Page, server: Server) -> None:
     open_app(page, server.url)
-    page.locator(".st-key-compare_this button").click()
-    settle(page)
+    press_compare_this(page)
     expect(page.locator(CHART)).to_be_visible()
     assert [t["name"] for t in traces(page)] == ["All coverage"]
     assert params(page)["cmp"] == ["name=All+coverage"]
 
     chip(page, "f_country-chips", "Lebanon").click()
     settle(page)
-    page.locator(".st-key-compare_this button").click()
-    settle(page)
+    press_compare_this(page)
     expect(page.locator(f"{CHART} .legendtext")).to_have_count(2)
     drawn = traces(page)
     assert [t["name"] for t in drawn] == ["All coverage", "Lebanon"]
