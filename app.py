@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import data, filters, results, serving, share, state
 from components.access import signed_in
+from components.compare import compare_this_button, compare_view
 from components.heading import heading
 from components.map import coverage_map
 from components.reader import reader
@@ -129,10 +130,14 @@ if summary.articles == 0:
     filters.clear_all(state.DEFAULTS, key=state.CLEAR_ALL_EMPTY)
 
 if summary.articles:
-    shown = chart_choice(state.CHART)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        shown = chart_choice(state.CHART)
+        compare_this_button(state.COMPARE_THIS)
     if shown == "stories":
         listed = data.stories(store, version, view.filters, view.story_order)
         story_list(listed, view.filters.story, state.STORIES, state.set_story, state.STORY_ORDER)
+    elif shown == "compare":
+        compare_view(store, lambda kind, value: names[kind](value))
     elif shown == "map":
         counts = data.country_counts(store, version, view.filters)
         primary = view.filters.primary_only

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import serving
+from storage import compare
 from storage.layout import StoreError
 from storage.query import Article, CoreSpan, FacetValues, Filters, Store, Summary, Timeline
 from storage.stories import Stories, StoryOf
@@ -161,3 +162,13 @@ def story_of(_store: Store, version: str, article_id: str) -> StoryOf | None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def story(_store: Store, version: str, story_id: str) -> StoryOf | None:
     return _store.story(story_id)
+
+
+def compare_days(store: Store, version: str, queries: tuple[Filters, ...]) -> compare.CompareDays:
+    """The compared queries' answer, each query cached on its own (adding one asks only it)."""
+    return compare.combine([_query_days(store, version, view_key(f), f) for f in queries], store)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _query_days(_store: Store, version: str, key: str, _filters: Filters) -> compare.CompareDays:
+    return compare.query_days(_store, _filters)

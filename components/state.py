@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import streamlit as st
 
+from components.plain import BIDI_CONTROLS, INVISIBLE
+from loaders.labels import display_name
 from loaders.schema import KINDS, Kind
+from storage.compare import MAX_QUERIES
 from storage.query import GRANULARITIES, MEASURES, SORTS, SPLITS, Filters
 
 # Any parameter longer than this is junk, not a value.
@@ -25,13 +28,21 @@ MAX_VALUES = 50
 MAX_PAGE = 100_000
 
 WEAK_MODES = ("apart", "include", "exclude")
-CHARTS = ("timeline", "map", "stories")  # what the chart area shows
+CHARTS = ("timeline", "map", "stories", "compare")  # what the chart area shows
 STORY_ORDERS = ("largest", "newest")  # how the Stories view lists stories
 # ASCII only, whole value: str.isdigit() and \d accept '²' and '①', which int() then refuses,
 # and '$' would let a trailing newline through.
 _PAGE_NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)
 _ARTICLE_ID = re.compile(r"[0-9a-f]{16}", re.ASCII)  # a story id is one too (its founder)
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query of a comparison: a full filter set under the analyst's name for it."""
+
+    name: str
+    filters: Filters
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,9 @@ class View:
     page: int = 0
     article: str | None = None
     corpus: str | None = None  # the store version the link was made on
-    chart: str = "timeline"  # the timeline, the map of coverage by country, or the stories
+    chart: str = "timeline"  # the timeline, the map of coverage by country, the stories, or the comparison
     story_order: str = "largest"  # the Stories view: largest or newest stories first
+    compare: tuple[Query, ...] = ()  # the queries compared side by side
 
 
 Known = Callable[[str, str], bool]
@@ -88,6 +100,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
         corpus=_token(one("v")),
         chart=_choice(one("chart"), CHARTS, "chart", notices, "timeline"),
         story_order=_choice(one("order"), STORY_ORDERS, "order", notices, "largest"),
+        compare=parse_compare(params.get(COMPARE_PARAM, ()), known, notices),
     )
     unknown = sorted(set(params) - KNOWN_PARAMS)
     if unknown:
@@ -98,7 +111,7 @@ def parse_params(params: Mapping[str, Sequence[str]], known: Known) -> tuple[Vie
 
 KNOWN_PARAMS = {
     "q", "from", "to", "mode", "primary", "gran", "split", "measure", "scale", "weak", "sort",
-    "page", "article", "v", "chart", "story", "order", *(k.param for k in KINDS),
+    "page", "article", "v", "chart", "story", "order", "cmp", *(k.param for k in KINDS),
     *(k.exclude_param for k in KINDS),
 }  # fmt: skip
 
@@ -233,6 +246,8 @@ def to_params(view: View) -> dict[str, list[str]]:
     _put(params, "chart", "" if view.chart == "timeline" else view.chart)
     _put(params, "story", f.story)
     _put(params, "order", "" if view.story_order == "largest" else view.story_order)
+    if view.compare:
+        params[COMPARE_PARAM] = [encode_query(q) for q in view.compare]
     return params
 
 
@@ -317,6 +332,7 @@ def load_once(known: Known) -> None:
         STORY_ORDER: view.story_order,
         LINK_CORPUS: view.corpus,
         NOTICES: notices,
+        COMPARE: view.compare,
     }
     values.update({FACET_KEYS[k.name]: list(getattr(f, k.field)) for k in KINDS})
     values.update({LEFT_OUT_KEYS[k.name]: list(getattr(f, k.exclude_field)) for k in KINDS})
@@ -361,6 +377,7 @@ def current_view(corpus: str) -> View:
         corpus=corpus,
         chart=s.get(CHART) or "timeline",
         story_order=s.get(STORY_ORDER) or "largest",
+        compare=compared(),
     )
 
 
@@ -487,3 +504,213 @@ def drop_upload_choices(upload: str, names: Sequence[str]) -> None:
     upload_previews().pop(upload, None)
     for name in names:
         st.session_state.pop(mapping_key(upload, name), None)
+
+
+# --- Compare queries: the cmp parameter, and the comparison's session keys and callbacks --------
+
+# One compared query per cmp value: its name and its filters as a query string of the page's own
+# filter parameters, read by the same rules as the page's (cmp=name%3DCeasefire%26country%3DLBN).
+COMPARE_PARAM = "cmp"
+MAX_QUERY_CHARS = 2_000
+MAX_QUERY_FIELDS = 200  # parse_qs refuses more: a value of a million '&' is not parsed at all
+MAX_QUERY_NAME = 60
+QUERY_FILTER_PARAMS = frozenset(
+    {
+        "q",
+        "from",
+        "to",
+        "mode",
+        "primary",
+        "story",
+        *(k.param for k in KINDS),
+        *(k.exclude_param for k in KINDS),
+    }
+)
+# Control characters, bidi controls and invisible characters make no part of a name.
+_NOT_IN_NAMES = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}{INVISIBLE}]")
+# Name parts taken from a view's filters, in this order, for a query the analyst did not name.
+NAME_PARTS = 3
+
+COMPARE = "_compare"  # the compared queries (a tuple of Query)
+COMPARE_EDITING = "_compare_editing"  # the query loaded into the page to be edited, by position
+COMPARE_MESSAGE = "_compare_message"  # why "Compare this" added nothing, shown once
+COMPARE_THIS, COMPARE_CHART, COMPARE_CSV = "compare_this", "compare_chart", "compare_csv"
+_QUERY_WIDGET = "cmp_"  # every per-query widget key starts so
+
+
+@dataclass(frozen=True)
+class QueryKeys:
+    """The widget keys of one compared query's editor."""
+
+    form: str
+    name: str
+    words: str
+    load: str
+    save: str
+    remove: str
+
+
+def query_keys(position: int) -> QueryKeys:
+    """Widget keys of the editor of the query at this position."""
+    return QueryKeys(
+        *(f"{_QUERY_WIDGET}{part}_{position}" for part in ("form", "name", "words", "load", "save", "remove"))
+    )
+
+
+def encode_query(query: Query) -> str:
+    """One cmp value: the name, then the filters exactly as the page's own URL carries them."""
+    return urlencode({"name": [query.name], **to_params(View(filters=query.filters))}, doseq=True)
+
+
+def parse_compare(values: Sequence[str], known: Known, notices: list[str]) -> tuple[Query, ...]:
+    """The compared queries of the cmp values: at most MAX_QUERIES; a value that cannot be read
+    is dropped and a filter it carries that cannot be used is left out, each with a notice."""
+    values = [v for v in values if v]
+    if len(values) > MAX_QUERIES:
+        notices.append(f"'{COMPARE_PARAM}' was given {len(values)} queries: kept the first {MAX_QUERIES}")
+        values = values[:MAX_QUERIES]
+    parsed = [_parse_query(value, n, known, notices) for n, value in enumerate(values, 1)]
+    return unique_names([q for q in parsed if q is not None])
+
+
+def _parse_query(value: str, position: int, known: Known, notices: list[str]) -> Query | None:
+    where = f"compared query {position}"
+    if len(value) > MAX_QUERY_CHARS:
+        notices.append(f"ignored {where}: longer than {MAX_QUERY_CHARS} characters")
+        return None
+    try:
+        params = parse_qs(value, max_num_fields=MAX_QUERY_FIELDS)
+    except ValueError:
+        notices.append(f"ignored {where}: more than {MAX_QUERY_FIELDS} values")
+        return None
+    names = params.pop("name", [])
+    others = sorted(set(params) - QUERY_FILTER_PARAMS)
+    if others:
+        listed = ", ".join(_shown(k) for k in others[:5])
+        notices.append(f"{where}: ignored {len(others)} parameter(s) that are not filters: {listed}")
+    view, inner = parse_params({k: v for k, v in params.items() if k in QUERY_FILTER_PARAMS}, known)
+    notices.extend(f"{where}: {notice}" for notice in inner)
+    return Query(query_name(names[0] if names else "", view.filters), view.filters)
+
+
+def query_name(name: str, filters: Filters) -> str:
+    """The analyst's name for a query, made plain and short; a name from its filters if none."""
+    cleaned = " ".join(_NOT_IN_NAMES.sub(" ", name).split())[:MAX_QUERY_NAME].strip()
+    return cleaned or describe_filters(filters)
+
+
+def describe_filters(filters: Filters) -> str:
+    """A short name for a filter set: its words, its first facet values, its dates."""
+    parts = [f'"{filters.search}"'] if filters.search else []
+    for kind in KINDS:
+        parts += [display_name(kind.name)(v) for v in filters.values(kind.name)]
+    if filters.date_from or filters.date_to:
+        parts.append(f"{filters.date_from or '…'} – {filters.date_to or '…'}")
+    name = " · ".join(parts[:NAME_PARTS]) + (" …" if len(parts) > NAME_PARTS else "")
+    return query_name(name, Filters()) if parts else "All coverage"
+
+
+def unique_names(queries: Sequence[Query]) -> tuple[Query, ...]:
+    """The queries with repeated names told apart ("Gaza", "Gaza (2)"): the legend and the CSV
+    name each query once."""
+    seen: set[str] = set()
+    named: list[Query] = []
+    for query in queries:
+        name, n = query.name, 1
+        while name in seen:
+            n += 1
+            name = f"{query.name[: MAX_QUERY_NAME - 5]} ({n})"
+        seen.add(name)
+        named.append(Query(name, query.filters))
+    return tuple(named)
+
+
+def compared() -> tuple[Query, ...]:
+    """The queries compared now."""
+    return tuple(st.session_state.get(COMPARE) or ())
+
+
+def editing() -> int | None:
+    """The position of the query loaded into the page to be edited, if one is."""
+    position = st.session_state.get(COMPARE_EDITING)
+    return position if isinstance(position, int) and position < len(compared()) else None
+
+
+def compare_message() -> str | None:
+    """Why the last "Compare this" added nothing (read once)."""
+    return st.session_state.pop(COMPARE_MESSAGE, None)
+
+
+def _set_compared(queries: Sequence[Query]) -> None:
+    st.session_state[COMPARE] = unique_names(queries)
+    # Editors are keyed by position: after any change they are filled again from the queries.
+    for key in [k for k in st.session_state if str(k).startswith(_QUERY_WIDGET)]:
+        del st.session_state[key]
+
+
+def seed_query_editor(position: int, query: Query) -> None:
+    """Fill one query's name and words boxes from the query, unless the analyst is typing there."""
+    keys = query_keys(position)
+    st.session_state.setdefault(keys.name, query.name)
+    st.session_state.setdefault(keys.words, query.filters.search)
+
+
+def compare_this() -> None:
+    """Callback: the page's current filters become one more compared query; the chart shows them."""
+    filters, queries = current_filters(), compared()
+    same = next((q for q in queries if q.filters == filters), None)
+    if same is not None:
+        st.session_state[COMPARE_MESSAGE] = f"This view is already compared as {same.name!r}."
+    elif len(queries) >= MAX_QUERIES:
+        st.session_state[COMPARE_MESSAGE] = f"At most {MAX_QUERIES} queries: remove one first."
+    else:
+        _set_compared([*queries, Query(describe_filters(filters), filters)])
+    st.session_state[CHART] = "compare"
+
+
+def save_query_editor(position: int) -> None:
+    """Callback: the editor's name and words become the query's (other filters are kept)."""
+    queries, keys = list(compared()), query_keys(position)
+    if position >= len(queries):
+        return
+    old = queries[position]
+    words = str(st.session_state.get(keys.words) or "")[:MAX_PARAM_CHARS]
+    filters = replace(old.filters, search=words.strip())
+    queries[position] = Query(query_name(str(st.session_state.get(keys.name) or ""), filters), filters)
+    _set_compared(queries)
+
+
+def load_query(position: int) -> None:
+    """Callback: put a query's filters into the page's widgets, to be changed and saved back."""
+    queries = compared()
+    if position >= len(queries):
+        return
+    f = queries[position].filters
+    st.session_state.update({
+        SEARCH: f.search, DATE_FROM: f.date_from, DATE_TO: f.date_to, MODE: f.countries_mode,
+        PRIMARY: f.primary_only, PAGE: 0,
+        **{FACET_KEYS[k.name]: list(getattr(f, k.field)) for k in KINDS},
+        **{LEFT_OUT_KEYS[k.name]: list(getattr(f, k.exclude_field)) for k in KINDS},
+        STORY: f.story,
+    })  # fmt: skip
+    st.session_state[COMPARE_EDITING] = position
+
+
+def save_page_into_query(position: int) -> None:
+    """Callback: the page's current filters replace the filters of the query loaded into it."""
+    queries = list(compared())
+    if position < len(queries):
+        queries[position] = Query(queries[position].name, current_filters())
+        _set_compared(queries)
+    st.session_state[COMPARE_EDITING] = None
+
+
+def remove_query(position: int) -> None:
+    """Callback: stop comparing the query at this position."""
+    queries = list(compared())
+    if position < len(queries):
+        del queries[position]
+        _set_compared(queries)
+    moved = st.session_state.get(COMPARE_EDITING)
+    if isinstance(moved, int):
+        st.session_state[COMPARE_EDITING] = None if moved == position else moved - (moved > position)

@@ -64,7 +64,7 @@ WEAK_LABELS = {
 Label = Callable[[str], str]
 
 
-CHART_LABELS = {"timeline": "Timeline", "map": "Map", "stories": "Stories"}
+CHART_LABELS = {"timeline": "Timeline", "map": "Map", "stories": "Stories", "compare": "Compare"}
 
 
 def chart_choice(key: str) -> str:
