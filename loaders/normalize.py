@@ -73,6 +73,7 @@ def copies_from_raw(
             "credit": [r.credit for r in raws],
             "source": [_publisher(r) for r in raws],
             "url": [r.url for r in raws],
+            "language": [r.language for r in raws],
             "published": pd.to_datetime(pd.Series(published, dtype=object)).astype("datetime64[s]"),
             "date_source": sources,
             "origin": [r.origin for r in raws],

@@ -37,6 +37,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("person", "people", "people", "person", "People", True),
     Kind("organization", "organizations", "organizations", "org", "Organizations", True),
     Kind("source", "source", "sources", "source", "Sources", False),
+    Kind("language", "language", "languages", "lang", "Languages", False, names="languages"),
 )
 
 
@@ -66,6 +67,8 @@ COLUMNS: dict[str, str] = {
     "credit": "str",
     "source": "str",
     "url": "str",
+    # ISO 639-1 ("en", "ar"): from the file when it says, else detected (loaders/language.py).
+    "language": "str",
     "published": "datetime64[s]",
     "date_source": "str",
     "countries": "object",

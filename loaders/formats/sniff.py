@@ -132,7 +132,8 @@ def _add_languages(articles: list[RawArticle], report: FileReport) -> None:
 
     todo = [a for a in articles if not a.language]
     if todo:
-        found = detect_languages([f"{a.title}. {a.body[:300]}" for a in todo])
+        # The title and lead say the language: the rest of a long body only costs time.
+        found = detect_languages([f"{a.title}. {a.body[:300]}" for a in todo], report.notes)
         for article, language in zip(todo, found, strict=True):
             article.language = language
         filled = fill_from_majority([a.language for a in articles])
