@@ -101,6 +101,9 @@ class RawArticle:
     language: str | None = None
     # "crawl" when the only date is when a machine fetched the page (weak evidence).
     date_hint: str | None = None
+    # When the row was fetched (a crawl-time column beside the date): what a relative date
+    # ("12 hours ago") counts back from.
+    reference_time: str | None = None
 
 
 # A reason is one line a person reads; a 10 MB column name or parser dump must not make it longer.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +37,8 @@ class IngestReport:
     articles_after: int = 0
     duplicates_folded: int = 0
     undated: int = 0
+    # Why dates stayed empty: a relative date ("3 days ago") with nothing to count back from.
+    undated_reasons: Counter[str] = field(default_factory=Counter)
     version: str = ""
     problems: list[Problem] = field(default_factory=list)
 
@@ -48,6 +51,7 @@ class IngestReport:
             f"articles in store: {self.articles_before} -> {self.articles_after}",
             f"duplicates folded: {self.duplicates_folded}",
             f"articles without a date: {self.undated}",
+            *(f"  {n} with a {why}" for why, n in self.undated_reasons.items()),
             f"files with problems: {len(rejected)}",
         ]
         out += [f"  {problem}" for problem in self.problems]
@@ -62,8 +66,10 @@ def ingest(
     mapping: dict[str, str] | None = None,
     source: str | None = None,
     progress: Progress | None = None,
+    as_of: datetime | None = None,
 ) -> IngestReport:
     """Add the articles under paths to the store; the old store stays intact if anything fails.
+    as_of: the time relative dates ("12 hours ago") count back from, when a row has no crawl time.
 
     Files are read and appended in batches of about BATCH_ARTICLES articles, so memory follows
     the batch (and the largest file), never the size of the archive.
@@ -71,6 +77,7 @@ def ingest(
     report = IngestReport(articles_before=_articles_in(store))
     ingested_at = datetime.now(UTC)
     allowances: dict[str, list[int]] = {}  # each file's dateparser calls, across its batches
+    dating = {"as_of": as_of, "undated_reasons": report.undated_reasons}
 
     def batches() -> Iterator[pd.DataFrame]:
         pending: list[RawArticle] = []
@@ -85,10 +92,10 @@ def ingest(
                 progress(number, len(files), str(path))
             # A file of a million rows goes in as many batches: memory follows the batch.
             while (size := _batch_size(pending)) < len(pending) or size >= BATCH_ARTICLES:
-                yield copies_from_raw(pending[:size], ingested_at, allowances)
+                yield copies_from_raw(pending[:size], ingested_at, allowances, **dating)
                 del pending[:size]
         if pending:
-            yield copies_from_raw(pending, ingested_at, allowances)
+            yield copies_from_raw(pending, ingested_at, allowances, **dating)
 
     report.version, added = append_copies(store, batches())
     report.new_copies = added.copies
