@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.bounded import portion, short_title
+from components.direction import direction_style, text_key
 from components.links import original_link
 from components.redact import no_server_paths
 from components.text import READER_CSS, escape_markdown, highlight
@@ -47,14 +48,18 @@ def reader(
     row = article.row
     search_terms = parse_search(search).highlight_terms
     entity_terms = tagged_phrases(row, article.mentions)
-    st.subheader(escape_markdown(short_title(row.get("title"))) or "(untitled)", anchor=False)
+    direction_style()
+    language = row.get("language")
+    with st.container(key=text_key(f"{key}-title", language)):
+        st.subheader(escape_markdown(short_title(row.get("title"))) or "(untitled)", anchor=False)
     st.caption(escape_markdown(_byline(row)))
     original_link(row.get("url"), f"{key}-original")
     _tags(row, key, on_tag, label)
     why_tagged(article.mentions, label)
-    for caption in row.get("captions") or []:
-        st.caption(":material/photo_camera: " + escape_markdown(caption))
-    _body(str(row.get("body") or ""), f"{key}-more-{row.get('article_id')}", search_terms, entity_terms)
+    with st.container(key=text_key(f"{key}-body", language)):
+        for caption in row.get("captions") or []:
+            st.caption(":material/photo_camera: " + escape_markdown(caption))
+        _body(str(row.get("body") or ""), f"{key}-more-{row.get('article_id')}", search_terms, entity_terms)
     _copies(article.copies, row)
     _related(article.related, key, on_open)
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.bounded import short_title
+from components.direction import direction_style, text_key
 from components.text import escape_markdown, highlight
 
 PAGE_SIZE = 20
@@ -29,10 +30,13 @@ def result_list(
 ) -> None:
     """One entry per article: title (opens it in the reader), then date, source, countries, and
     with a search the matched words in context. Title and details sit together, entries apart."""
+    direction_style()
+    # Each entry's lines take their direction from their own first letter (Arabic titles read
+    # right to left in an English list).
     with st.container(gap="medium"):
         for row in rows.itertuples(index=False):
             is_open = row.article_id == open_article
-            with st.container(gap=None):
+            with st.container(gap=None, key=text_key(f"{key}-entry-{row.article_id}")):
                 st.button(
                     escape_markdown(short_title(row.title)) or "(untitled)",
                     key=f"{key}-{row.article_id}",

@@ -6,10 +6,12 @@ import contextvars
 import datetime
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import pandas as pd
 
+from loaders.relative import is_relative, reference_time, relative_date
 from loaders.schema import DATE_SOURCES, RawArticle
 
 __all__ = [
@@ -373,11 +375,35 @@ def assign_dates(
 
 
 def date_articles(
-    raws: Sequence[RawArticle], allowances: dict[str, list[int]] | None = None
+    raws: Sequence[RawArticle],
+    allowances: dict[str, list[int]] | None = None,
+    as_of: datetime.datetime | None = None,
+    unresolved: Counter[str] | None = None,
 ) -> tuple[list[datetime.date | None], list[str]]:
     """Dates from each article's own evidence, then weekdays against neighbours in its file.
 
-    `allowances` carries each file's dateparser calls left across batches of one ingest."""
+    `allowances` carries each file's dateparser calls left across batches of one ingest.
+    A relative date ("12 hours ago") counts back from the row's crawl time, else from `as_of`;
+    with neither it is no date, and `unresolved` counts why."""
+    published, sources = _dates_from_evidence(raws, allowances)
+    for i, raw in enumerate(raws):
+        if published[i] is None and is_relative(raw.published_meta):
+            reference = reference_time(raw.reference_time) or as_of
+            if reference is None:
+                if unresolved is not None:
+                    unresolved[RELATIVE_WITHOUT_REFERENCE] += 1
+                continue
+            published[i], sources[i] = relative_date(raw.published_meta or "", reference), "relative"
+    return published, sources
+
+
+# Why a relative date stayed no date, as the ingest summary says it.
+RELATIVE_WITHOUT_REFERENCE = "relative date and no reference time (give --as-of, or a crawl-time column)"
+
+
+def _dates_from_evidence(
+    raws: Sequence[RawArticle], allowances: dict[str, list[int]] | None
+) -> tuple[list[datetime.date | None], list[str]]:
     args = (
         [r.published_meta for r in raws],
         [r.url for r in raws],

@@ -49,6 +49,7 @@ COPY_SCHEMA = pa.schema(
         ("credit", pa.string()),
         ("source", pa.string()),
         ("url", pa.string()),
+        ("language", pa.string()),
         ("published", pa.timestamp("s")),
         ("date_source", pa.string()),
         ("origin", pa.string()),
@@ -68,7 +69,8 @@ TEXT_SCHEMA = pa.schema(
 _CREATE = [
     "CREATE TABLE IF NOT EXISTS copies ("
     " copy_key VARCHAR, article_id VARCHAR, title VARCHAR, body VARCHAR, captions VARCHAR[],"
-    " credit VARCHAR, source VARCHAR, url VARCHAR, published TIMESTAMP_S, date_source VARCHAR,"
+    " credit VARCHAR, source VARCHAR, url VARCHAR, language VARCHAR, published TIMESTAMP_S,"
+    " date_source VARCHAR,"
     " origin VARCHAR, ingested_at TIMESTAMPTZ, word_count INTEGER)",
     "CREATE TABLE IF NOT EXISTS texts (seq INTEGER, article_id VARCHAR, word_count INTEGER, "
     + ", ".join(f"{name} VARCHAR[]" for name in TAG_COLUMNS)
@@ -302,7 +304,7 @@ best AS (
 )
 SELECT (row_number() OVER (ORDER BY coalesce(b.published, p.any_date) DESC NULLS LAST, b.article_id)
         - 1)::INTEGER AS idx,
-       b.grp, b.article_id, b.title, b.credit, b.source, b.url,
+       b.grp, b.article_id, b.title, b.credit, b.source, b.url, b.language,
        coalesce(b.published, p.any_date) AS published,
        CASE WHEN b.published IS NULL AND p.any_date IS NOT NULL THEN p.any_date_source
             ELSE b.date_source END AS date_source,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from loaders.gazetteer import GAZETTEER_DIR, read_table, split_aliases
+from loaders.language import language_names
 from loaders.schema import kind_row
 
 
@@ -16,7 +17,10 @@ def country_names() -> dict[str, str]:
 
 
 # A kind's `names` (loaders.schema.KINDS) -> the table of display names it reads.
-NAME_TABLES: dict[str, Callable[[], dict[str, str]]] = {"countries": country_names}
+NAME_TABLES: dict[str, Callable[[], dict[str, str]]] = {
+    "countries": country_names,
+    "languages": language_names,
+}
 
 
 def display_name(kind: str) -> Callable[[str], str]:

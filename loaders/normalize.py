@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,14 +56,19 @@ def copies_from_raw(
     raws: Sequence[RawArticle],
     ingested_at: datetime | None = None,
     date_allowances: dict[str, list[int]] | None = None,
+    *,
+    as_of: datetime | None = None,
+    undated_reasons: Counter[str] | None = None,
 ) -> pd.DataFrame:
     """Date and identify raw articles: one row per distinct copy, not yet tagged.
 
-    `date_allowances` keeps each file's dateparser budget across the batches of one ingest."""
+    `date_allowances` keeps each file's dateparser budget across the batches of one ingest;
+    `as_of` is the time relative dates count back from when a row gives no crawl time;
+    `undated_reasons` counts why dates stayed empty (loaders.dates.date_articles)."""
     titles = [r.title for r in raws]
     bodies = [r.body for r in raws]
     ids, words = dedup.text_keys(titles, bodies)
-    published, sources = date_articles(raws, date_allowances)
+    published, sources = date_articles(raws, date_allowances, as_of, undated_reasons)
     frame = pd.DataFrame(
         {
             "copy_key": [_copy_key(i, r) for i, r in zip(ids, raws, strict=True)],
@@ -73,6 +79,7 @@ def copies_from_raw(
             "credit": [r.credit for r in raws],
             "source": [_publisher(r) for r in raws],
             "url": [r.url for r in raws],
+            "language": [r.language for r in raws],
             "published": pd.to_datetime(pd.Series(published, dtype=object)).astype("datetime64[s]"),
             "date_source": sources,
             "origin": [r.origin for r in raws],

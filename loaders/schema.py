@@ -47,6 +47,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("person", "people", "people", "person", "People", True),
     Kind("organization", "organizations", "organizations", "org", "Organizations", True),
     Kind("source", "source", "sources", "source", "Sources", False),
+    Kind("language", "language", "languages", "lang", "Languages", False, names="languages"),
 )
 
 
@@ -76,6 +77,8 @@ COLUMNS: dict[str, str] = {
     "credit": "str",
     "source": "str",
     "url": "str",
+    # ISO 639-1 ("en", "ar"): from the file when it says, else detected (loaders/language.py).
+    "language": "str",
     "published": "datetime64[s]",
     "date_source": "str",
     "countries": "object",
@@ -108,6 +111,9 @@ class RawArticle:
     language: str | None = None
     # "crawl" when the only date is when a machine fetched the page (weak evidence).
     date_hint: str | None = None
+    # When the row was fetched (a crawl-time column beside the date): what a relative date
+    # ("12 hours ago") counts back from.
+    reference_time: str | None = None
 
 
 # A reason is one line a person reads; a 10 MB column name or parser dump must not make it longer.

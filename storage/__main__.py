@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from loaders.normalize import column_mapping
+from loaders.relative import reference_time
 from storage.ingest import ingest
 from storage.layout import StoreError, default_store
 from storage.mappings import saved_mappings
@@ -44,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
         help="take FIELD (title, body, lead, published, url, source, language, captions) from COLUMN "
         "(FIELD= : from no column)",
     )
+    add.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="TIME",
+        help='what relative dates ("12 hours ago") count back from: 2024-05-03 or 2024-05-03T10:00Z',
+    )
     add.set_defaults(run=_ingest)
     again = commands.add_parser("retag", help="tag the stored articles again after a gazetteer edit")
     again.add_argument("--store", type=Path, default=None, help="store folder (default: $COVERAGE_STORE)")
@@ -73,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 def _ingest(args: argparse.Namespace) -> int:
     store = args.store or default_store()
     mapping = column_mapping(args.map)
-    report = ingest(args.paths, store, mapping=mapping, source=args.source, progress=_progress)
+    report = ingest(
+        args.paths, store, mapping=mapping, source=args.source, progress=_progress, as_of=args.as_of
+    )
     print(file=sys.stderr)
     print("\n".join(report.lines()))
     return 0
@@ -85,6 +96,14 @@ def _retag(args: argparse.Namespace) -> int:
     report = retag(args.store or default_store(), rules=args.rules)
     print("\n".join(report.lines()))
     return 0
+
+
+def _as_of(text: str) -> datetime:
+    """--as-of's time, or a usage error that says what it takes."""
+    found = reference_time(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"not a date or ISO time: {text!r}")
+    return found
 
 
 def _progress(done: int, total: int, path: str) -> None:

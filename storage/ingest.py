@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,8 @@ class IngestReport:
     articles_after: int = 0
     duplicates_folded: int = 0
     undated: int = 0
+    # Why dates stayed empty: a relative date ("3 days ago") with nothing to count back from.
+    undated_reasons: Counter[str] = field(default_factory=Counter)
     version: str = ""
     problems: list[Problem] = field(default_factory=list)
     read_as: list[str] = field(default_factory=list)  # per file: "name: how it was read"
@@ -52,6 +55,7 @@ class IngestReport:
             f"articles in store: {self.articles_before} -> {self.articles_after}",
             f"duplicates folded: {self.duplicates_folded}",
             f"articles without a date: {self.undated}",
+            *(f"  {n} with a {why}" for why, n in self.undated_reasons.items()),
             f"files with problems: {len(rejected)}",
         ]
         out += [f"  {problem}" for problem in self.problems]
@@ -71,8 +75,10 @@ def ingest(
     progress: Progress | None = None,
     file_mappings: dict[str, dict[str, str]] | None = None,
     mappings_from: Path | None = None,
+    as_of: datetime | None = None,
 ) -> IngestReport:
     """Add the articles under paths to the store; the old store stays intact if anything fails.
+    as_of: the time relative dates ("12 hours ago") count back from, when a row has no crawl time.
 
     A file's mapping is its entry in `file_mappings` (by file name: the upload preview's choice),
     else `mapping` (--map), else the saved mapping for its header shape (those kept beside
@@ -84,6 +90,7 @@ def ingest(
     remembered = saved_mappings(mappings_from or store)
     ingested_at = datetime.now(UTC)
     allowances: dict[str, list[int]] = {}  # each file's dateparser calls, across its batches
+    dating = {"as_of": as_of, "undated_reasons": report.undated_reasons}
 
     def batches() -> Iterator[pd.DataFrame]:
         pending: list[RawArticle] = []
@@ -100,10 +107,10 @@ def ingest(
                 progress(number, len(files), str(path))
             # A file of a million rows goes in as many batches: memory follows the batch.
             while (size := _batch_size(pending)) < len(pending) or size >= BATCH_ARTICLES:
-                yield copies_from_raw(pending[:size], ingested_at, allowances)
+                yield copies_from_raw(pending[:size], ingested_at, allowances, **dating)
                 del pending[:size]
         if pending:
-            yield copies_from_raw(pending, ingested_at, allowances)
+            yield copies_from_raw(pending, ingested_at, allowances, **dating)
 
     report.version, added = append_copies(store, batches())
     report.new_copies = added.copies

@@ -23,7 +23,8 @@ import duckdb
 
 # 3: articles name the copy they show (copy_key). 4: the full-text index stems (porter) and holds
 # hyphenated words joined. 5: each mention keeps its evidence (the phrases that fired the tag).
-# 6: stories (story_terms, story_texts grown at ingest; article_stories, stories derived).
+# 6: stories (story_terms, story_texts grown at ingest; article_stories, stories derived);
+#    copies and articles carry their language (the Language facet).
 # A store of another version is refused: re-ingest.
 SCHEMA_VERSION = 6
 # The store the app and the CLI use unless told otherwise (environment variable or --store).

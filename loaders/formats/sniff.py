@@ -2,7 +2,7 @@
 
 Dispatch is by extension, then by sniffing the bytes: .csv/.tsv/.json/.jsonl/.ndjson/.parquet ->
 tables (tabular.py); .xml/.rss/.atom, or text that starts like a feed -> feeds (feeds.py); saved
-pages -> html.py; .zip/.gz/.tgz/.tar -> archives.py, member by member; other text is told by
+pages -> html.py; zip/gzip/tar bytes under any name -> archives.py, member by member; other text is told by
 content (JSON, a delimited table, else the page-text dump format of aawsat.py). `read_file` never
 raises: every failure is a Problem with a one-line reason, so one bad file never stops a batch.
 `read_file_report` also returns the FileReport saying how the file was read.
@@ -47,10 +47,13 @@ CONTAINER_MAGIC = (
     (b"PK\x03\x04", "zip archive", "unpack it first"),
     (b"BZh", "bzip2-compressed data", "decompress it first"),
     (b"\xfd7zXZ\x00", "xz-compressed data", "decompress it first"),
-    (b"PAR1", "Parquet data", "name it .parquet"),
     (b"%PDF", "PDF document", "export its text first"),
 )
+# Parquet is told by its bytes too: a Parquet file named .csv is read as Parquet.
+PARQUET_MAGIC = b"PAR1"
 ArticlesAndProblems = tuple[list[RawArticle], list[Problem]]
+# Office files are zip archives of XML that is no coverage: exported to a table, they are.
+OFFICE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".docx", ".pptx", ".odt", ".ods", ".odp", ".epub"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".mhtml"})
 ARCHIVE_SUFFIXES = frozenset({".zip", ".gz", ".tgz", ".tar"})
 # A text file whose first lines split into this many fields or more by one delimiter is a table.
@@ -131,7 +134,8 @@ def _add_languages(articles: list[RawArticle], report: FileReport) -> None:
 
     todo = [a for a in articles if not a.language]
     if todo:
-        found = detect_languages([f"{a.title}. {a.body[:300]}" for a in todo])
+        # The title and lead say the language: the rest of a long body only costs time.
+        found = detect_languages([f"{a.title}. {a.body[:300]}" for a in todo], report.notes)
         for article, language in zip(todo, found, strict=True):
             article.language = language
         filled = fill_from_majority([a.language for a in articles])
@@ -150,9 +154,10 @@ def _read(path: Path, mapping: dict[str, str] | None, report: FileReport) -> Art
         with path.open("rb", buffering=0) as handle:  # raw: read() sizes one buffer, no copy
             # The head alone tells a compressed or binary file: 200 MB of it is never read.
             head = handle.read(SNIFF_BYTES)
-            # Archives are opened when their name says so; a .txt that is gzip stays a Problem.
-            archive = archives.kind_of(head) if suffix in ARCHIVE_SUFFIXES else None
-            reason = None if archive else _head_problem(head, suffix)
+            # Archives are told by their bytes, not their name: a gzip saved as .txt is opened
+            # (with the same caps) and its content read by what it is.
+            archive = archives.kind_of(head)
+            reason = _office_problem(suffix) if archive else _head_problem(head, suffix)
             if reason is not None:
                 return _problem(path, reason)
             handle.seek(0)
@@ -160,6 +165,9 @@ def _read(path: Path, mapping: dict[str, str] | None, report: FileReport) -> Art
     except OSError as exc:
         return _problem(path, f"cannot read file ({exc.strerror or exc})")
     if archive:
+        if suffix not in ARCHIVE_SUFFIXES:
+            named = f"named {suffix}" if suffix else "without extension"
+            report.notes.append(f"{archive} data {named}: unpacked and read by content")
         return _read_archive(path, data, mapping, report)
     return _read_data(path.name, str(path), data, mapping, report)
 
@@ -169,6 +177,9 @@ def _read_data(
 ) -> ArticlesAndProblems:
     """Bytes of one file (or archive member) to the reader its name or content calls for."""
     suffix = Path(name).suffix.lower()
+    if data.startswith(PARQUET_MAGIC) and suffix != ".parquet":
+        report.notes.append(f"Parquet data named {suffix or 'without extension'}: read as Parquet")
+        suffix = ".parquet"
     if suffix in FEED_SUFFIXES:
         report.kind = "feed"
         return read_feed(data, origin)
@@ -220,10 +231,18 @@ def _stat_problem(path: Path) -> str | None:
     return None
 
 
+def _office_problem(suffix: str) -> str | None:
+    """A reason for a zip that is a spreadsheet or document, or None."""
+    if suffix in OFFICE_SUFFIXES:
+        return f"{suffix.lstrip('.')} document (a zip of XML): export it as CSV or text first"
+    return None
+
+
 def _head_problem(head: bytes, suffix: str) -> str | None:
     """A reason the first bytes give for not reading the file further, or None."""
     reason = _container_problem(head, suffix)
-    if reason is not None or suffix == ".parquet" or suffix in FEED_SUFFIXES:
+    parquet = suffix == ".parquet" or head.startswith(PARQUET_MAGIC)
+    if reason is not None or parquet or suffix in FEED_SUFFIXES:
         return reason  # Parquet is binary; feeds may be UTF-32, which feedparser reads
     try:
         check_text_head(head)
@@ -235,7 +254,7 @@ def _head_problem(head: bytes, suffix: str) -> str | None:
 def _container_problem(data: bytes, suffix: str) -> str | None:
     """A reason when the bytes are a compressed or foreign container rather than text or a table."""
     for magic, what, todo in CONTAINER_MAGIC:
-        if data.startswith(magic) and not (magic == b"PAR1" and suffix == ".parquet"):
+        if data.startswith(magic):
             named = f"named {suffix}" if suffix else "without extension"
             return f"{what} {named}: {todo}"
     return None

@@ -28,7 +28,7 @@ DATA = Path(__file__).parents[2] / "data" / "loaders"
         ("empty.txt", 0, ["empty file"]),
         ("blank_lines.txt", 0, ["empty file"]),
         ("binary.dat", 0, ["binary file (not text)"]),
-        ("compressed.txt", 0, ["gzip-compressed data named .txt: decompress it first"]),
+        ("compressed.txt", 2, []),  # gzip named .txt: told by its bytes, unpacked, read
         ("no_text_column.csv", 0, ["no recognizable text column (columns: id, score, label)"]),
         ("broken.rss", 0, ["feed does not parse: <unknown>:2:74: unclosed token"]),
         ("entity_bomb.xml", 0, ["feed declares XML entities (<!ENTITY): refused as unsafe"]),
@@ -89,8 +89,9 @@ def test_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"PK\x03\x04rest", "zip archive named .csv: unpack it first"),
-        (b"PAR1rest", "Parquet data named .csv: name it .parquet"),
+        # Told by the bytes, whatever the name: a damaged zip or Parquet file says so.
+        (b"PK\x03\x04rest", "damaged zip archive (File is not a zip file)"),
+        (b"BZh91AY&SY", "bzip2-compressed data named .csv: decompress it first"),
     ],
 )
 def test_containers_are_named(tmp_path: Path, content: bytes, reason: str) -> None:
