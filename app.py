@@ -10,6 +10,7 @@ import streamlit as st
 from components import data, filters, results, serving, share, state
 from components.access import signed_in
 from components.compare import compare_this_button, compare_view
+from components.focus import bring_into_view
 from components.heading import heading
 from components.map import coverage_map
 from components.reader import reader
@@ -79,6 +80,7 @@ def reading_area(store: Store, articles: int) -> None:
             if opened is None:
                 st.caption("Choose an article on the left to read it here.")
             else:
+                bring_into_view(view.article, state.READER_FOCUS)
                 label = lambda kind, value: names[kind](value)  # noqa: E731
                 reader(opened, state.READER, state.add_filter, state.open_article, view.filters.search, label)
                 story = data.story_of(store, store.version, view.article)

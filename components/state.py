@@ -256,18 +256,29 @@ def _put(params: dict[str, list[str]], name: str, value: str) -> None:
         params[name] = [value]
 
 
+def _url_params() -> dict[str, list[str]]:
+    return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
 def read_url(known: Known) -> tuple[View, list[str]]:
     """The view the page's URL asks for."""
-    raw = {name: st.query_params.get_all(name) for name in st.query_params}
-    return parse_params(raw, known)
+    return parse_params(_url_params(), known)
 
 
 def write_url(view: View) -> None:
-    """Put the view in the URL, touching it only when it changed (each write is a history entry)."""
+    """Put the view in the URL, touching it only when it changed: Streamlit pushes each change
+    as a browser history entry, so Back and Forward step through views."""
     wanted = to_params(view)
-    current = {name: st.query_params.get_all(name) for name in st.query_params}
-    if current != wanted:
+    if _url_params() != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[URL_WRITTEN] = wanted
+
+
+def url_moved() -> bool:
+    """Whether the URL is no longer the one this session last wrote: only the browser's Back or
+    Forward changes it under a live session (Streamlit reruns with that entry's URL)."""
+    written = st.session_state.get(URL_WRITTEN)
+    return written is not None and _url_params() != written
 
 
 # Widget keys: the page's widgets hold the view between reruns; the URL mirrors it.
@@ -279,6 +290,7 @@ STORY, STORY_ORDER, STORIES = "story", "story_order", "stories"  # chosen story,
 STORY_CLEAR = "story_clear"  # the button that lets go of the chosen story
 PAGE, ARTICLE, LOADED, NOTICES = "page", "article", "_view_loaded", "_notices"
 LAST_FILTERS = "_last_filters"
+URL_WRITTEN = "_url_written"  # the query parameters this session last put in the URL
 LINK_CORPUS = "_link_corpus"  # the store version a shared link was made on
 SESSION_STORE = "_session_store"  # this session's private store, once it uploaded files
 SESSION_COPY = "_session_copy"  # owns the private store: it is deleted when the session ends
@@ -286,6 +298,7 @@ INGEST_REPORT = "_ingest_report"  # the summary lines of this session's last upl
 UPLOADS, INGEST = "uploads", "ingest"  # the upload panel's file picker and its Add button
 UPLOAD_PREVIEWS = "_upload_previews"  # how each uploaded file would be read, by the upload's id
 TIMELINE, READER, RESULT, PAGER = "timeline", "reader", "result", "pager"
+READER_FOCUS = "reader_focus"  # scrolls the reader into view on a narrow screen
 CLEAR_ALL, CLEAR_ALL_EMPTY, EXPORT_CSV, EXPORT_JSONL = (
     "clear_all",
     "clear_all_empty",
@@ -308,8 +321,9 @@ DEFAULTS: dict[str, object] = {
 
 
 def load_once(known: Known) -> None:
-    """On a session's first run, put the URL's view into the widgets (a shared link opens)."""
-    if st.session_state.get(LOADED):
+    """On a session's first run, put the URL's view into the widgets (a shared link opens); again
+    whenever the URL moved under the page (Back or Forward: that entry's view comes back)."""
+    if st.session_state.get(LOADED) and not url_moved():
         return
     view, notices = read_url(known)
     f = view.filters
@@ -336,6 +350,8 @@ def load_once(known: Known) -> None:
     }
     values.update({FACET_KEYS[k.name]: list(getattr(f, k.field)) for k in KINDS})
     values.update({LEFT_OUT_KEYS[k.name]: list(getattr(f, k.exclude_field)) for k in KINDS})
+    if st.session_state.get(LOADED):  # Back or Forward: the entry's filters are no change, so
+        values[LAST_FILTERS] = f  # its page number stands (reset_page_on_change would clear it)
     st.session_state.update(values)
     st.session_state[LOADED] = True
 

@@ -65,6 +65,10 @@ Label = Callable[[str], str]
 
 
 CHART_LABELS = {"timeline": "Timeline", "map": "Map", "stories": "Stories", "compare": "Compare"}
+HOW_TO_PICK = (
+    "Click a bar to set the dates to its period; for a range, choose *Box select* in the chart's"
+    " toolbar and drag across the bars (a drag alone moves along time)."
+)
 
 
 def chart_choice(key: str) -> str:
@@ -165,9 +169,18 @@ def figure_spec(
         "height": CHART_HEIGHT,
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "xaxis": _period_axis(data["bucket"], granularity, window),
-        "yaxis": {"title": {"text": plain(axis)}, "rangemode": "tozero", **_count_ticks(tallest, share)},
+        # fixedrange: counts start at zero, so a drag pans along time only.
+        "yaxis": {
+            "title": {"text": plain(axis)},
+            "rangemode": "tozero",
+            "fixedrange": True,
+            **_count_ticks(tallest, share),
+        },
         "legend": {"orientation": "h", "y": -0.15},
-        "dragmode": "select",
+        # Pan, not select: st.plotly_chart turns a click into a selection (clickmode event+select)
+        # only outside select mode; in select mode a click comes back empty. The toolbar's Box
+        # select brushes a range (sideways only), the sidebar's dates set one by hand.
+        "dragmode": "pan",
         "selectdirection": "h",
     }
     return {"data": traces, "layout": layout}
@@ -330,7 +343,7 @@ def timeline(
         selection_mode=("box", "points"),
         config={"displaylogo": False},
     )
-    st.caption(" ".join(chart_notes(chart, view, core)))
+    st.caption(" ".join([HOW_TO_PICK, *chart_notes(chart, view, core)]))
 
 
 def chart_notes(chart: Timeline, view: View, core: CoreSpan | None = None) -> list[str]:
