@@ -20,7 +20,6 @@ pytestmark = pytest.mark.browser
 LANGUAGES = Path(__file__).parents[1] / "data" / "loaders" / "intake" / "languages.csv"
 ARABIC_TITLE = "استئناف المحادثات في الميناء"
 ENGLISH_TITLE = "Envoys resume harbour talks"
-DIRECTION = "el => getComputedStyle(el).direction"
 # This module's server starts cold (its own store): its first run may take longer than the
 # shared server's on a busy machine.
 COLD_FIRST_LOAD_MS = 150_000
@@ -49,13 +48,14 @@ def test_arabic_reads_right_to_left_in_reader_and_results(
     settle(page)
     title = page.locator("h3").filter(has_text=ARABIC_TITLE)
     expect(title).to_have_text(ARABIC_TITLE)
-    assert title.evaluate(DIRECTION) == "rtl"
+    # to_have_css waits: the page's direction rule may land a moment after the heading.
+    expect(title).to_have_css("direction", "rtl")
     body = page.locator("p").filter(has_text="اجتمع المبعوثون").last
-    assert body.evaluate(DIRECTION) == "rtl"
+    expect(body).to_have_css("direction", "rtl")
     assert body.evaluate("el => el.closest('[class*=\"st-key-rtl-\"]') !== null")
     # In the result list, each title runs by its own first letter: Arabic right to left, English not.
     arabic = page.locator("[class*='st-key-result-'] button p").filter(has_text=ARABIC_TITLE).first
     english = page.locator("[class*='st-key-result-'] button p").filter(has_text=ENGLISH_TITLE).first
-    assert arabic.evaluate("el => getComputedStyle(el).unicodeBidi") == "plaintext"
-    assert english.evaluate(DIRECTION) == "ltr"
+    expect(arabic).to_have_css("unicode-bidi", "plaintext")
+    expect(english).to_have_css("direction", "ltr")
     assert "Traceback" not in server.log.read_text(errors="replace")
