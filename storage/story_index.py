@@ -69,6 +69,8 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
+STOPWORD_LIST = pl.Series(sorted(STOPWORDS), dtype=pl.String)
+
 CREATE = (
     "CREATE TABLE IF NOT EXISTS story_terms (seq INTEGER, h UBIGINT)",
     "CREATE TABLE IF NOT EXISTS story_texts"
@@ -87,29 +89,31 @@ def terms(titles: list[str], bodies: list[str]) -> pl.DataFrame:
     words count twice (once more, marked apart), the headline being the surest sign of a story."""
     lead = pl.DataFrame({"title": titles, "body": bodies}, schema={"title": pl.String, "body": pl.String})
     frame = lead.fill_null("").with_row_index("pos")
+    # Each word is found once: the title's words serve both as plain and as marked terms.
+    title = _words(frame, pl.col("title"))
     words = pl.concat(
         [
-            _words(frame, pl.col("title") + " " + pl.col("body").str.slice(0, LEAD_CHARS), ""),
-            _words(frame, pl.col("title"), "\x02"),
+            title,
+            _words(frame, pl.col("body").str.slice(0, LEAD_CHARS)),
+            title.select("pos", ("\x02" + pl.col("term")).alias("term")),
         ]
     )
     return _hashed(words)
 
 
-def _words(frame: pl.DataFrame, text: pl.Expr, mark: str) -> pl.DataFrame:
+def _words(frame: pl.DataFrame, text: pl.Expr) -> pl.DataFrame:
     """(pos, term): content words of text, plural -s dropped (councillor = councillors)."""
     return (
         frame.select("pos", text.str.to_lowercase().str.extract_all(r"\p{L}[\p{L}\p{N}]*").alias("term"))
         .explode("term")
         .filter(pl.col("term").str.len_chars() >= MIN_TERM_CHARS)
-        .filter(~pl.col("term").is_in(list(STOPWORDS)))
+        .filter(~pl.col("term").is_in(STOPWORD_LIST))
         .with_columns(
             pl.when(pl.col("term").str.len_chars() > PLURAL_MIN_CHARS)
             .then(pl.col("term").str.strip_suffix("s"))
             .otherwise(pl.col("term"))
             .alias("term")
         )
-        .select("pos", (mark + pl.col("term")).alias("term"))
     )
 
 
@@ -132,16 +136,18 @@ def _hashed(frame: pl.DataFrame) -> pl.DataFrame:
 def add_texts(con: duckdb.DuckDBPyConnection, seqs: list[int], titles: list[str], bodies: list[str]) -> None:
     """Index new texts' words (called with each batch the store adds); dated and placed later."""
     create_tables(con)
-    _insert_terms(con, seqs, terms(titles, bodies))
-    texts = pa.table({"seq": pa.array(seqs, pa.int32())})
+    counted = _insert_terms(con, seqs, terms(titles, bodies))
+    texts = pa.table({"seq": pa.array(seqs, pa.int32()), "terms": pa.array(counted, pa.int32())})
     con.register("new_story_texts", texts)
     try:
-        con.execute("INSERT INTO story_texts SELECT seq, NULL, 0, NULL, 0 FROM new_story_texts")
+        con.execute("INSERT INTO story_texts SELECT seq, NULL, terms, NULL, 0 FROM new_story_texts")
     finally:
         con.unregister("new_story_texts")
 
 
-def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> None:
+def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> np.ndarray:
+    """Store the found terms; returns how many each text got (counted here, not by reading the
+    store's term index back)."""
     positions = found["pos"].to_numpy()
     rows = pa.table(
         {
@@ -154,22 +160,31 @@ def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.Dat
         con.execute("INSERT INTO story_terms SELECT seq, h FROM new_story_terms")
     finally:
         con.unregister("new_story_terms")
+    return np.bincount(positions, minlength=len(seqs)).astype(np.int32)
 
 
 def date_and_name(
     con: duckdb.DuckDBPyConnection, seqs: list[int], days: list[int | None], entities: list[list[str]]
 ) -> None:
     """Give texts not yet placed their date (days since 1970) and their named entities as terms,
-    then count their terms: what a text is compared by is complete only now."""
-    _insert_terms(con, seqs, entity_terms(entities))
+    then count their terms: what a text is compared by is complete only now. A text without
+    any term is left undated: it can match nothing and is not counted around its date."""
+    named = _insert_terms(con, seqs, entity_terms(entities))
     con.register(
-        "story_days", pa.table({"seq": pa.array(seqs, pa.int32()), "day": pa.array(days, pa.int32())})
+        "story_days",
+        pa.table(
+            {
+                "seq": pa.array(seqs, pa.int32()),
+                "day": pa.array(days, pa.int32()),
+                "n": pa.array(named, pa.int32()),
+            }
+        ),
     )
     try:
         con.execute(
-            "UPDATE story_texts SET day = d.day, terms = n.terms FROM story_days d,"
-            " (SELECT seq, count(*)::INTEGER AS terms FROM story_terms SEMI JOIN story_days USING (seq)"
-            " GROUP BY seq) n WHERE story_texts.seq = d.seq AND n.seq = d.seq"
+            "UPDATE story_texts SET terms = story_texts.terms + d.n,"
+            " day = CASE WHEN story_texts.terms + d.n > 0 THEN d.day END"
+            " FROM story_days d WHERE story_texts.seq = d.seq"
         )
     finally:
         con.unregister("story_days")
