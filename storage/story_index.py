@@ -10,6 +10,10 @@ similar earlier text and
 takes that text's story; with no such text it founds a story named by its own seq. So a story
 grows by chains of close texts: it can run longer than the window while it keeps developing.
 
+An ingest reads only the texts dated within the window of its new texts' days and their terms,
+and pairs them in numpy (a term's postings sorted by day, so a window is one contiguous run):
+its work follows the coverage around the days it adds, not the size of the archive.
+
 Because a text only ever looks at earlier texts, adding a corpus in several ingests gives the
 stories one ingest of the same files in the same order gives, as long as no term passes the
 spread cap in one and not the other (the cap counts the texts the store holds at the time).
@@ -69,7 +73,7 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
-STOPWORD_LIST = pl.Series(sorted(STOPWORDS), dtype=pl.String)
+STOPWORD_LIST = sorted(STOPWORDS)
 
 CREATE = (
     "CREATE TABLE IF NOT EXISTS story_terms (seq INTEGER, h UBIGINT)",
