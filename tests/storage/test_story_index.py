@@ -103,7 +103,8 @@ def test_pairs_found_are_those_the_rule_names() -> None:
         story_index.create_tables(con)
         con.executemany("INSERT INTO story_terms VALUES (?, ?)", [(s, h) for s in range(n) for h in held[s]])
         con.executemany(
-            "INSERT INTO story_texts VALUES (?, ?, ?, NULL, 0)", [(s, days[s], len(held[s])) for s in range(n)]
+            "INSERT INTO story_texts VALUES (?, ?, ?, NULL, 0)",
+            [(s, days[s], len(held[s])) for s in range(n)],
         )
         i, j = story_index._pairs(con, start)
     w = story_index.WINDOW_DAYS
