@@ -10,6 +10,10 @@ similar earlier text and
 takes that text's story; with no such text it founds a story named by its own seq. So a story
 grows by chains of close texts: it can run longer than the window while it keeps developing.
 
+An ingest reads only the texts dated within the window of its new texts' days and their terms,
+and pairs them in numpy (a term's postings sorted by day, so a window is one contiguous run):
+its work follows the coverage around the days it adds, not the size of the archive.
+
 Because a text only ever looks at earlier texts, adding a corpus in several ingests gives the
 stories one ingest of the same files in the same order gives, as long as no term passes the
 spread cap in one and not the other (the cap counts the texts the store holds at the time).
@@ -69,48 +73,13 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
+STOPWORD_LIST = sorted(STOPWORDS)
+
 CREATE = (
     "CREATE TABLE IF NOT EXISTS story_terms (seq INTEGER, h UBIGINT)",
     "CREATE TABLE IF NOT EXISTS story_texts"
     " (seq INTEGER, day INTEGER, terms INTEGER, story INTEGER, links INTEGER)",
 )
-
-# Candidate pairs (i new, j earlier) sharing terms that are rare around i's date, with their
-# Jaccard similarity. Reads story_terms and story_texts; new texts are those with seq >= $start.
-# Every range is spelled as equality on (term, day) over each day of a text's window (reach), so
-# DuckDB hash-joins: a term's postings outside the window are never touched.
-PAIRS_SQL = """
-WITH dated AS (SELECT t.seq, t.h, s.day FROM story_terms t JOIN story_texts s USING (seq)
-               WHERE s.day IS NOT NULL),
-fresh AS (SELECT * FROM dated WHERE seq >= $start),
-offsets AS (SELECT unnest(range(-$window, $window + 1)) AS k),
-reach AS (SELECT f.seq, f.h, f.day + o.k AS day FROM fresh f CROSS JOIN offsets o),
-bounds AS (SELECT min(day) - $window AS low, max(day) + $window AS high FROM fresh),
-per_day AS (
-    SELECT d.h, d.day, count(*) AS n FROM dated d, bounds b
-    WHERE d.day BETWEEN b.low AND b.high AND d.h IN (SELECT h FROM fresh) GROUP BY d.h, d.day
-),
-texts_per_day AS (SELECT day, count(*) AS n FROM story_texts WHERE day IS NOT NULL GROUP BY day),
-around AS (
-    SELECT f.seq, least($most, greatest($least, $share * sum(t.n))) AS cap
-    FROM (SELECT DISTINCT seq, day FROM fresh) f CROSS JOIN offsets o
-    JOIN texts_per_day t ON t.day = f.day + o.k GROUP BY f.seq
-),
-spread AS (
-    SELECT r.seq, r.h FROM reach r JOIN per_day p ON p.h = r.h AND p.day = r.day
-    JOIN around a ON a.seq = r.seq GROUP BY r.seq, r.h, a.cap HAVING sum(p.n) <= a.cap
-),
-shared AS (
-    SELECT r.seq AS i, d.seq AS j, count(*) AS common
-    FROM reach r SEMI JOIN spread USING (seq, h)
-    JOIN dated d ON d.h = r.h AND d.day = r.day AND d.seq < r.seq
-    GROUP BY ALL HAVING count(*) >= $shared
-)
-SELECT c.i, c.j, c.common / (si.terms + sj.terms - c.common) AS similarity
-FROM shared c JOIN story_texts si ON si.seq = c.i JOIN story_texts sj ON sj.seq = c.j
-WHERE c.common / (si.terms + sj.terms - c.common) >= $similarity
-ORDER BY c.i, similarity DESC, c.j
-"""
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -124,29 +93,31 @@ def terms(titles: list[str], bodies: list[str]) -> pl.DataFrame:
     words count twice (once more, marked apart), the headline being the surest sign of a story."""
     lead = pl.DataFrame({"title": titles, "body": bodies}, schema={"title": pl.String, "body": pl.String})
     frame = lead.fill_null("").with_row_index("pos")
+    # Each word is found once: the title's words serve both as plain and as marked terms.
+    title = _words(frame, pl.col("title"))
     words = pl.concat(
         [
-            _words(frame, pl.col("title") + " " + pl.col("body").str.slice(0, LEAD_CHARS), ""),
-            _words(frame, pl.col("title"), "\x02"),
+            title,
+            _words(frame, pl.col("body").str.slice(0, LEAD_CHARS)),
+            title.select("pos", ("\x02" + pl.col("term")).alias("term")),
         ]
     )
     return _hashed(words)
 
 
-def _words(frame: pl.DataFrame, text: pl.Expr, mark: str) -> pl.DataFrame:
+def _words(frame: pl.DataFrame, text: pl.Expr) -> pl.DataFrame:
     """(pos, term): content words of text, plural -s dropped (councillor = councillors)."""
     return (
         frame.select("pos", text.str.to_lowercase().str.extract_all(r"\p{L}[\p{L}\p{N}]*").alias("term"))
         .explode("term")
         .filter(pl.col("term").str.len_chars() >= MIN_TERM_CHARS)
-        .filter(~pl.col("term").is_in(list(STOPWORDS)))
+        .filter(~pl.col("term").is_in(STOPWORD_LIST))
         .with_columns(
             pl.when(pl.col("term").str.len_chars() > PLURAL_MIN_CHARS)
             .then(pl.col("term").str.strip_suffix("s"))
             .otherwise(pl.col("term"))
             .alias("term")
         )
-        .select("pos", (mark + pl.col("term")).alias("term"))
     )
 
 
@@ -169,16 +140,18 @@ def _hashed(frame: pl.DataFrame) -> pl.DataFrame:
 def add_texts(con: duckdb.DuckDBPyConnection, seqs: list[int], titles: list[str], bodies: list[str]) -> None:
     """Index new texts' words (called with each batch the store adds); dated and placed later."""
     create_tables(con)
-    _insert_terms(con, seqs, terms(titles, bodies))
-    texts = pa.table({"seq": pa.array(seqs, pa.int32())})
+    counted = _insert_terms(con, seqs, terms(titles, bodies))
+    texts = pa.table({"seq": pa.array(seqs, pa.int32()), "terms": pa.array(counted, pa.int32())})
     con.register("new_story_texts", texts)
     try:
-        con.execute("INSERT INTO story_texts SELECT seq, NULL, 0, NULL, 0 FROM new_story_texts")
+        con.execute("INSERT INTO story_texts SELECT seq, NULL, terms, NULL, 0 FROM new_story_texts")
     finally:
         con.unregister("new_story_texts")
 
 
-def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> None:
+def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> np.ndarray:
+    """Store the found terms; returns how many each text got (counted here, not by reading the
+    store's term index back)."""
     positions = found["pos"].to_numpy()
     rows = pa.table(
         {
@@ -191,22 +164,31 @@ def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.Dat
         con.execute("INSERT INTO story_terms SELECT seq, h FROM new_story_terms")
     finally:
         con.unregister("new_story_terms")
+    return np.bincount(positions, minlength=len(seqs)).astype(np.int32)
 
 
 def date_and_name(
     con: duckdb.DuckDBPyConnection, seqs: list[int], days: list[int | None], entities: list[list[str]]
 ) -> None:
     """Give texts not yet placed their date (days since 1970) and their named entities as terms,
-    then count their terms: what a text is compared by is complete only now."""
-    _insert_terms(con, seqs, entity_terms(entities))
+    then count their terms: what a text is compared by is complete only now. A text without
+    any term is left undated: it can match nothing and is not counted around its date."""
+    named = _insert_terms(con, seqs, entity_terms(entities))
     con.register(
-        "story_days", pa.table({"seq": pa.array(seqs, pa.int32()), "day": pa.array(days, pa.int32())})
+        "story_days",
+        pa.table(
+            {
+                "seq": pa.array(seqs, pa.int32()),
+                "day": pa.array(days, pa.int32()),
+                "n": pa.array(named, pa.int32()),
+            }
+        ),
     )
     try:
         con.execute(
-            "UPDATE story_texts SET day = d.day, terms = n.terms FROM story_days d,"
-            " (SELECT seq, count(*)::INTEGER AS terms FROM story_terms SEMI JOIN story_days USING (seq)"
-            " GROUP BY seq) n WHERE story_texts.seq = d.seq AND n.seq = d.seq"
+            "UPDATE story_texts SET terms = story_texts.terms + d.n,"
+            " day = CASE WHEN story_texts.terms + d.n > 0 THEN d.day END"
+            " FROM story_days d WHERE story_texts.seq = d.seq"
         )
     finally:
         con.unregister("story_days")
@@ -217,18 +199,8 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
     start = con.execute("SELECT min(seq) FROM story_texts WHERE story IS NULL").fetchall()[0][0]
     if start is None:
         return 0
-    params = {
-        "start": start,
-        "window": WINDOW_DAYS,
-        "share": TERM_SPREAD_SHARE,
-        "least": TERM_SPREAD_BOUNDS[0],
-        "most": TERM_SPREAD_BOUNDS[1],
-        "shared": MIN_SHARED,
-        "similarity": MIN_SIMILARITY,
-    }
-    pairs = con.execute(PAIRS_SQL, params).fetchnumpy()
+    i, j = _pairs(con, start)
     fresh = con.execute("SELECT seq FROM story_texts WHERE seq >= ? ORDER BY seq", [start]).fetchnumpy()
-    i, j = np.asarray(pairs["i"], np.int64), np.asarray(pairs["j"], np.int64)
     earlier = sorted(set(j[j < start].tolist()))
     known = dict(
         con.execute(
@@ -238,6 +210,65 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
     stories = link(np.asarray(fresh["seq"], np.int64), i, j, known)
     _write(con, stories, i, j, known)
     return len(stories)
+
+
+def _pairs(con: duckdb.DuckDBPyConnection, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (i new, j earlier), best first per i: texts within WINDOW_DAYS sharing at
+    least MIN_SHARED terms that are rare around i's date, at MIN_SIMILARITY or more (Jaccard of
+    their whole term sets). Only the texts dated within the window of some new text are read,
+    so the work follows the texts around the batch's dates, not the size of the store."""
+    w = WINDOW_DAYS
+    low, high = con.execute(
+        "SELECT min(day) - $w, max(day) + $w FROM story_texts WHERE seq >= $start AND day IS NOT NULL",
+        {"w": w, "start": start},
+    ).fetchall()[0]
+    if low is None:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    texts = con.execute(
+        "SELECT seq, day, terms FROM story_texts WHERE day BETWEEN ? AND ? ORDER BY seq", [low, high]
+    ).fetchnumpy()
+    seq = np.asarray(texts["seq"], np.int64)
+    day = np.asarray(texts["day"], np.int64) - low  # 0 .. span-1
+    count = np.asarray(texts["terms"], np.int64)
+    span = high - low + 1
+    con.register("window_texts", pa.table({"seq": pa.array(seq, pa.int32())}))
+    try:
+        # The seq range lets DuckDB skip the row groups of texts far from the window by zone map.
+        posted = con.execute(
+            "SELECT seq, h FROM story_terms SEMI JOIN window_texts USING (seq) WHERE seq BETWEEN ? AND ?",
+            [int(seq[0]), int(seq[-1])],
+        ).fetchnumpy()
+    finally:
+        con.unregister("window_texts")
+    at = np.searchsorted(seq, np.asarray(posted["seq"], np.int64))  # row of each posting's text
+    _, term = np.unique(np.asarray(posted["h"], np.uint64), return_inverse=True)
+    key = term.astype(np.int64) * span + day[at]  # a term's days are contiguous keys
+    order = np.argsort(key, kind="stable")
+    key, at = key[order], at[order]
+    fresh = np.flatnonzero(seq[at] >= start)
+    # Texts holding each fresh posting's term within its text's window, and texts in that window.
+    first = np.searchsorted(key, key[fresh] - w, "left")
+    last = np.searchsorted(key, key[fresh] + w, "right")
+    per_day = np.bincount(day, minlength=span)
+    around = np.convolve(per_day, np.ones(2 * w + 1, np.int64), "same")  # texts within w days
+    cap = np.clip(TERM_SPREAD_SHARE * around[day[at[fresh]]], *TERM_SPREAD_BOUNDS)
+    rare = (last - first) <= cap
+    fresh, first, last = fresh[rare], first[rare], last[rare]
+    # Every (fresh posting, posting of the same term within the window) as a pair of text rows.
+    sizes = last - first
+    owner = np.repeat(at[fresh], sizes)
+    other = at[np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))]
+    keep = seq[other] < seq[owner]
+    code = owner[keep] * len(seq) + other[keep]
+    code, common = np.unique(code, return_counts=True)
+    enough = common >= MIN_SHARED
+    code, common = code[enough], common[enough]
+    a, b = code // len(seq), code % len(seq)
+    similarity = common / (count[a] + count[b] - common)
+    good = similarity >= MIN_SIMILARITY
+    a, b, similarity = a[good], b[good], similarity[good]
+    best = np.lexsort((seq[b], -similarity, seq[a]))
+    return seq[a][best], seq[b][best]
 
 
 def link(fresh: np.ndarray, i: np.ndarray, j: np.ndarray, known: dict[int, int]) -> dict[int, int]:

@@ -90,3 +90,36 @@ def test_link_takes_the_story_of_the_best_earlier_match() -> None:
     # 5 matches 2 best (first pair), 2 is new and matched 0 (an old text of story 0).
     stories = story_index.link(np.array([2, 5, 6]), np.array([2, 5, 5]), np.array([0, 2, 1]), {0: 0, 1: 1})
     assert stories == {2: 0, 5: 0, 6: 6}
+
+
+def test_pairs_found_are_those_the_rule_names() -> None:
+    """The numpy pairing against the rule spelled out pair by pair, on random term sets: window,
+    spread cap, shared terms, similarity and best-first order all agree."""
+    rng = np.random.default_rng(5)
+    n, start = 60, 40  # texts 40.. are the new batch
+    days = rng.integers(100, 112, n).tolist()
+    held = [set(rng.choice(30, rng.integers(3, 9), replace=False).tolist()) for _ in range(n)]
+    with duckdb.connect() as con:
+        story_index.create_tables(con)
+        con.executemany("INSERT INTO story_terms VALUES (?, ?)", [(s, h) for s in range(n) for h in held[s]])
+        con.executemany(
+            "INSERT INTO story_texts VALUES (?, ?, ?, NULL, 0)",
+            [(s, days[s], len(held[s])) for s in range(n)],
+        )
+        i, j = story_index._pairs(con, start)
+    w = story_index.WINDOW_DAYS
+    expected = []
+    for a in range(start, n):
+        near = [s for s in range(n) if abs(days[s] - days[a]) <= w]
+        least, most = story_index.TERM_SPREAD_BOUNDS
+        cap = min(most, max(least, story_index.TERM_SPREAD_SHARE * len(near)))
+        rare = {h for h in held[a] if sum(h in held[s] for s in near) <= cap}
+        for b in near:
+            common = len(rare & held[b])
+            if b >= a or common < story_index.MIN_SHARED:
+                continue
+            similarity = common / (len(held[a]) + len(held[b]) - common)
+            if similarity >= story_index.MIN_SIMILARITY:
+                expected.append((a, -similarity, b))
+    assert expected  # the random sets do pair up, so the comparison says something
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == [(a, b) for a, _, b in sorted(expected)]
