@@ -500,7 +500,9 @@ def _score(hits: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
         .agg(
             pl.col("n").sum().alias("count"),
             (pl.col("n") * pl.col("section_weight") * pl.col("weight")).sum().alias("score"),
-            pl.col("pattern").str.strip_chars(" ").unique().sort().alias("evidence"),
+            # Padded and unsorted here: most rows (vetoes, hints, weak topics) are dropped before
+            # _mentions, which tidies the evidence of the tags kept.
+            pl.col("pattern").unique().alias("evidence"),
         )
     )
 
@@ -552,6 +554,10 @@ def _mentions(scored: pl.DataFrame) -> pd.DataFrame:
         pl.col("kind"),
         pl.col("value"),
         pl.col("count").cast(pl.Int64),
-        pl.col("evidence").list.head(MAX_EVIDENCE).list.join(EVIDENCE_SEPARATOR),
+        pl.col("evidence")
+        .list.eval(pl.element().str.strip_chars(" "))
+        .list.sort()
+        .list.head(MAX_EVIDENCE)
+        .list.join(EVIDENCE_SEPARATOR),
     ).sort(["position", "kind", "count", "value"], descending=[False, False, True, False])
     return table.to_pandas()

@@ -481,8 +481,15 @@ _ORG_JOIN = ""
 _ORG_AFTER = rf"(?: (?:of|for) (?:the )?{_ORG_WORD}(?: {_ORG_WORD}){{0,2}}){{0,2}}"
 _ORG_TAIL = "|".join(re.escape(h) for h in sorted(ORG_HEADS, key=len, reverse=True))
 _ORG_HEAD = "|".join(re.escape(h) for h in sorted(ORG_HEADS_FIRST, key=len, reverse=True))
+# A congressional committee joins its subjects with "and": "Senate Homeland Security and
+# Governmental Affairs Committee", "House Oversight and Accountability Committee".
+_LEGISLATURE_COMMITTEE = (
+    rf"(?-u:\b)(?:Senate|House)(?: (?:and|on|{_ORG_WORD})){{1,7}}? (?:Sub)?[Cc]ommittee(?-u:\b)"
+)
+_COMMITTEE = re.compile(r"(?:Senate|House) .+ (?:Sub)?[Cc]ommittee")  # the same, for Python's re
 ORG_NAME = (
-    rf"(?:{_ORG_WORD} {_ORG_JOIN}){{1,5}}(?:{_ORG_TAIL})(?-u:\b){_ORG_AFTER}"
+    rf"{_LEGISLATURE_COMMITTEE}"
+    rf"|(?:{_ORG_WORD} {_ORG_JOIN}){{1,5}}(?:{_ORG_TAIL})(?-u:\b){_ORG_AFTER}"
     rf"|(?-u:\b)(?:{_ORG_HEAD}) (?:of|for) (?:the )?{_ORG_WORD}(?: {_ORG_JOIN}{_ORG_WORD}){{0,4}}"
 )
 ACRONYM = rf"(?:{_ORG_WORD} {_ORG_JOIN}){{1,7}}\([A-Z]{{2,6}}\)"
@@ -1017,7 +1024,12 @@ def _organizations(
     # The end of a listed name is that name's ("Development Office" of "Foreign, Commonwealth
     # and Development Office").
     tails = {" " + " ".join(k.split()[i:]) + " " for k in known_keys for i in range(1, len(k.split()))}
-    names = {raw: n for raw, n in names.items() if not _known(n, known_keys) and f" {fold(n)} " not in tails}
+    # A committee's subjects may be listed names ("Homeland Security"): the committee is kept.
+    names = {
+        raw: n
+        for raw, n in names.items()
+        if _COMMITTEE.fullmatch(n) or (not _known(n, known_keys) and f" {fold(n)} " not in tails)
+    }
     if not names:
         return pl.DataFrame(schema=SCORED_SCHEMA)
     canonical = _canonical_organizations(names.values())

@@ -332,6 +332,17 @@ def test_found_person_counts_later_surname() -> None:
         ("The British foreign ministry called the family.", {"Foreign Office"}),
         ("Two U. S. Navy ships and a U.S. Army unit left.", {"US Navy", "US Army"}),
         ("She sat on the House Intelligence Committee for years.", {"House Intelligence Committee"}),
+        # a congressional committee joins its subjects with "and", and may hold a listed name
+        (
+            "He testified before the Senate Rivers and Harbours Committee on Monday.",
+            {"Senate Rivers and Harbours Committee", "Senate"},  # the gazetteer still names the Senate
+        ),
+        (
+            "He testified before the Senate Homeland Security and Transport Committee.",
+            {"Senate Homeland Security and Transport Committee", "Senate", "Department of Homeland Security"},
+        ),
+        ("The House Oversight Subcommittee met.", {"House Oversight Subcommittee"}),
+        ("The House and Senate met on Monday to vote.", {"Senate"}),  # no committee named
         # a comma inside a listed name, a possessive that is part of the name
         ("She wrote to the Foreign, Commonwealth and Development Office.", {"Foreign Office"}),
         ("A student at Queen's College was sent abuse.", {"Queen's College"}),
