@@ -18,8 +18,10 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:  # only a type here; `inspect` and the CLI start without duckdb
+    import duckdb
 
 # 3: articles name the copy they show (copy_key). 4: the full-text index stems (porter) and holds
 # hyphenated words joined. 5: each mention keeps its evidence (the phrases that fired the tag).

@@ -12,7 +12,9 @@ import io
 import re
 from collections.abc import Iterator
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from loaders.formats.report import FileReport
@@ -104,6 +106,10 @@ def _parquet_pieces(
     """Batches of a Parquet file as articles; sizes are checked before and after decoding."""
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
+        # Dictionary-encoded text stays encoded until a slice of it is known to fit (see _slices).
+        encoded = _dictionary_texts(parquet)
+        if encoded:
+            parquet = pq.ParquetFile(io.BytesIO(data), read_dictionary=sorted(encoded))
     except Exception as exc:  # pyarrow raises many types for a damaged file
         yield [], [Problem(origin, f"parquet does not read: {_one_line(exc)}")]
         return
@@ -128,18 +134,19 @@ def _parquet_pieces(
 
     try:
         for group in range(parquet.metadata.num_row_groups):
-            size = _batch_rows(parquet.metadata.row_group(group))
-            for batch in parquet.iter_batches(batch_size=size, row_groups=[group], use_threads=False):
-                decoded += batch.nbytes
-                if decoded > MAX_DECODED_BYTES:
-                    if pending:
+            size = _batch_rows(parquet.metadata.row_group(group), encoded)
+            for read in parquet.iter_batches(batch_size=size, row_groups=[group], use_threads=False):
+                for batch in _slices(read):
+                    decoded += batch.nbytes
+                    if decoded > MAX_DECODED_BYTES:
+                        if pending:
+                            yield flush()
+                        yield [], [Problem(origin, too_large(rows))]
+                        return
+                    pending.append(batch)
+                    pending_bytes += batch.nbytes
+                    if pending_bytes >= PARQUET_BATCH_BYTES:
                         yield flush()
-                    yield [], [Problem(origin, too_large(rows))]
-                    return
-                pending.append(batch)
-                pending_bytes += batch.nbytes
-                if pending_bytes >= PARQUET_BATCH_BYTES:
-                    yield flush()
         if pending:
             yield flush()
     except TableError as exc:
@@ -163,19 +170,75 @@ def _shared(articles: list[RawArticle], seen: dict[str, str]) -> list[RawArticle
     return articles
 
 
-def _batch_rows(group: pq.RowGroupMetaData) -> int:
-    """Rows per batch so one batch decodes to about PARQUET_BATCH_BYTES.
+def _dictionary_texts(parquet: pq.ParquetFile) -> set[str]:
+    """Top-level text columns stored dictionary-encoded in some row group: read as dictionaries,
+    a batch of them costs its indices and one copy of each distinct value, whatever it repeats."""
+    fields = parquet.schema_arrow
+    texts = {
+        f.name
+        for f in fields
+        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type) or pa.types.is_binary(f.type)
+    }
+    meta = parquet.metadata
+    found: set[str] = set()
+    for group in range(meta.num_row_groups):
+        row_group = meta.row_group(group)
+        for index in range(row_group.num_columns):
+            chunk = row_group.column(index)
+            if chunk.path_in_schema in texts and _is_dictionary(chunk):
+                found.add(chunk.path_in_schema)
+    return found
 
-    A dictionary-encoded column can repeat one value for every row: a row may then cost as much
-    as the whole (uncompressed) chunk, whatever the average says.
+
+def _is_dictionary(chunk: pq.ColumnChunkMetaData) -> bool:
+    return chunk.has_dictionary_page or any("DICT" in e for e in chunk.encodings)
+
+
+def _batch_rows(group: pq.RowGroupMetaData, encoded: set[str] = frozenset()) -> int:
+    """Rows per batch so one batch, as read, takes about PARQUET_BATCH_BYTES.
+
+    A dictionary-encoded column can repeat one value for every row: decoded, a row may then cost
+    as much as the whole (uncompressed) chunk, whatever the average says. Columns in `encoded`
+    are read still encoded and decoded slice by slice (_slices), so their average is the cost.
     """
     per_row = 1
     for index in range(group.num_columns):
         chunk = group.column(index)
-        dictionary = chunk.has_dictionary_page or any("DICT" in e for e in chunk.encodings)
         size = chunk.total_uncompressed_size
-        per_row += size if dictionary else size // max(group.num_rows, 1)
+        whole = _is_dictionary(chunk) and chunk.path_in_schema not in encoded
+        per_row += size if whole else size // max(group.num_rows, 1)
     return max(1, min(MAX_PARQUET_BATCH_ROWS, PARQUET_BATCH_BYTES // per_row))
+
+
+def _slices(batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
+    """A batch with its dictionary columns decoded, in runs of rows that each decode to about
+    PARQUET_BATCH_BYTES (at least one row), so a repeated 10 KB value costs 10 KB a row only
+    for the rows decoded together, never for a whole batch at once."""
+    encoded = [i for i, column in enumerate(batch.columns) if pa.types.is_dictionary(column.type)]
+    if not encoded:
+        yield batch
+        return
+    plain = sum(c.nbytes for i, c in enumerate(batch.columns) if i not in encoded)
+    per_row = np.full(batch.num_rows, plain // max(batch.num_rows, 1), dtype=np.int64)
+    for i in encoded:
+        column = batch.column(i)
+        lengths = pc.binary_length(column.dictionary)
+        per_row += pc.take(lengths, column.indices).fill_null(0).to_numpy(zero_copy_only=False)
+    ends = np.cumsum(per_row)
+    start = 0
+    while start < batch.num_rows:
+        before = ends[start - 1] if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, before + PARQUET_BATCH_BYTES, side="right")))
+        part = batch.slice(start, stop - start)
+        columns = [c.dictionary_decode() if i in encoded else c for i, c in enumerate(part.columns)]
+        yield pa.RecordBatch.from_arrays(columns, schema=_decoded_schema(part.schema))
+        start = stop
+
+
+def _decoded_schema(schema: pa.Schema) -> pa.Schema:
+    """A schema with each dictionary field as its value type."""
+    fields = [f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema]
+    return pa.schema(fields, metadata=schema.metadata)
 
 
 # --- CSV/TSV/JSONL: runs of whole records ----------------------------------------------------

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import ftfy
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -343,6 +342,8 @@ def repair_mojibake(text: str) -> str:
     if not any(marker in text for marker in _MOJIBAKE_MARKERS) or not _MOJIBAKE.search(text):
         return text
     lines = text.split("\n")
+    import ftfy  # late: 0.1-0.5 s to import, and most files hold no mojibake
+
     return "\n".join(ftfy.fix_encoding(ln) if _MOJIBAKE.search(ln) else ln for ln in lines)
 
 

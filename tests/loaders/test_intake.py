@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -513,3 +515,39 @@ def test_clean_bodies_changes_only_the_rows_that_need_it() -> None:
     text, removed = clean_bodies(bodies)
     assert text.tolist() == ["Plain text, déjà vu.", "Kept.", ""]
     assert removed == {"newsletter": 1}
+
+
+# Modules `python -m storage inspect` must not import: together about a second of its start.
+NOT_FOR_INSPECT = (
+    "polars",
+    "duckdb",
+    "feedparser",
+    "ftfy",
+    "loaders.fold",
+    "loaders.entities",
+    "storage.query",
+)
+LIST_MODULES = """
+import runpy, sys
+sys.argv = ["storage", "inspect", sys.argv[1], "--store", sys.argv[2]]
+try:
+    runpy.run_module("storage", run_name="__main__")
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_inspect_command_starts_without_the_ingest_libraries(tmp_path: Path) -> None:
+    table = tmp_path / "talks.csv"
+    table.write_text("title,body,date\nEnvoys meet,Envoys met in Muscat on the truce.,2024-11-25\n")
+    run = subprocess.run(
+        [sys.executable, "-c", LIST_MODULES, str(table), str(tmp_path / "store")],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "kind       csv" in run.stdout, run.stderr[-2000:]
+    loaded = set(run.stderr.split())
+    assert not loaded & set(NOT_FOR_INSPECT), sorted(loaded & set(NOT_FOR_INSPECT))
