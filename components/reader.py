@@ -11,7 +11,7 @@ from components.bounded import portion, short_title
 from components.direction import direction_style, text_key
 from components.links import original_link
 from components.redact import no_server_paths
-from components.text import READER_CSS, escape_markdown, highlight
+from components.text import UNPADDED_MARKS_CSS, escape_markdown, highlight
 from loaders.labels import phrases_for
 from loaders.schema import EVIDENCE_SEPARATOR, KINDS
 from storage.query import RELATED_WINDOW_DAYS, Article
@@ -29,7 +29,7 @@ DATE_SOURCE_WORDS = {
 # Kinds marked in the body: the named things, not topics (a topic's words are too loose to mark).
 MARKED_KINDS = ("country", "person", "organization")
 
-# The body's container: its marks are styled by READER_CSS.
+# The body's container: its marks are styled by UNPADDED_MARKS_CSS.
 BODY_KEY = "reader-body"
 
 Pick = Callable[[str, str], None]
@@ -68,7 +68,7 @@ def _body(body: str, key: str, search_terms: list[str], entity_terms: list[str])
     """The body a budget at a time (components.bounded), with a button that draws the next one."""
     steps = int(st.session_state.get(key) or 1)
     shown = portion(body, steps)
-    st.html(READER_CSS.format(key=BODY_KEY))  # only a <style>: Streamlit draws it in no space
+    st.html(UNPADDED_MARKS_CSS.format(key=BODY_KEY))  # only a <style>: Streamlit draws it in no space
     with st.container(key=BODY_KEY):
         for paragraph in shown.paragraphs:
             st.markdown(highlight(paragraph, search_terms, entity_terms))

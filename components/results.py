@@ -9,9 +9,11 @@ import streamlit as st
 
 from components.bounded import short_title
 from components.direction import direction_style, text_key
-from components.text import escape_markdown, highlight
+from components.text import UNPADDED_MARKS_CSS, escape_markdown, highlight
 
 PAGE_SIZE = 20
+# The list's container: its snippets' search marks are styled by UNPADDED_MARKS_CSS.
+LIST_KEY = "results-list"  # not "result-…": tests find result buttons by that prefix
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "relevance": "Best match"}
 
 
@@ -31,9 +33,10 @@ def result_list(
     """One entry per article: title (opens it in the reader), then date, source, countries, and
     with a search the matched words in context. Title and details sit together, entries apart."""
     direction_style()
+    st.html(UNPADDED_MARKS_CSS.format(key=LIST_KEY))  # only a <style>: Streamlit draws it in no space
     # Each entry's lines take their direction from their own first letter (Arabic titles read
     # right to left in an English list).
-    with st.container(gap="medium"):
+    with st.container(gap="medium", key=LIST_KEY):
         for row in rows.itertuples(index=False):
             is_open = row.article_id == open_article
             with st.container(gap=None, key=text_key(f"{key}-entry-{row.article_id}")):

@@ -10,14 +10,14 @@ from components.plain import plain
 
 # The two kinds of highlight (Streamlit Markdown directives). A search match is the stronger
 # mark, bold on a background; an entity is coloured text only: a background span carries
-# horizontal padding, which showed as a gap before punctuation ("Gaza 's"). The reader also
-# takes the padding off its search marks (READER_CSS).
+# horizontal padding, which showed as a gap before punctuation ("Gaza 's"). The reader and the
+# result snippets also take the padding off their search marks (UNPADDED_MARKS_CSS).
 SEARCH_MARK = ":orange-background[**{}**]"
 ENTITY_MARK = ":blue[{}]"
 SEARCH, ENTITY = "search", "entity"
 # Inline marks take no extra room: the text reads with the spacing it was written with.
 # !important: Streamlit's own rule for the span is as specific and may come later.
-READER_CSS = (
+UNPADDED_MARKS_CSS = (
     "<style>.st-key-{key} span.stMarkdownColoredBackground"
     " {{ padding-left: 0 !important; padding-right: 0 !important; }}</style>"
 )

@@ -11,6 +11,7 @@ copy keeps serving, with a notice for the page.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import os
@@ -70,6 +71,24 @@ class _Mirror:
 
 _mirrors: dict[tuple[str, Path], _Mirror] = {}
 _lock = threading.Lock()  # guards _mirrors only; never held while the network is used
+# Set at exit: a refresh still downloading gives up between pieces, so no thread holds a DuckDB
+# handle while the interpreter shuts down (DuckDB prints "nanobind: leaked" lines for those).
+_stopping = threading.Event()
+# How long exit waits for running refreshes to give up (one piece of a read takes far less).
+STOP_WAIT_SECONDS = 2.0
+
+
+def stop_mirrors(wait: float = STOP_WAIT_SECONDS) -> None:
+    """Ask every running refresh to give up, and wait up to `wait` seconds for them (at exit)."""
+    _stopping.set()
+    until = time.monotonic() + wait
+    with _lock:
+        workers = [state.worker for state in _mirrors.values() if state.worker is not None]
+    for worker in workers:
+        worker.join(max(until - time.monotonic(), 0.0))
+
+
+atexit.register(stop_mirrors)
 
 
 def is_url(location: str) -> bool:
@@ -117,7 +136,7 @@ def _refresh_if_due(base: str, state: _Mirror, ttl: float) -> threading.Thread |
     with _lock:
         if state.worker is not None and state.worker.is_alive():
             return state.worker
-        if time.monotonic() - state.started < ttl:
+        if time.monotonic() - state.started < ttl or _stopping.is_set():
             return None
         state.started = time.monotonic()
         state.worker = threading.Thread(target=_refresh, args=(base, state), name="store-mirror", daemon=True)
@@ -223,6 +242,8 @@ def _read(response: HTTPResponse, url: str, until: float, budget: int, out: Bina
                 raise Refused("the store's newest generation was refused: larger than the mirror's size cap")
             if time.monotonic() > until:
                 raise StoreError("the store's server did not finish in time")
+            if _stopping.is_set():
+                raise StoreError("the mirror stopped: this server is shutting down")
             if out is None:
                 pieces.append(chunk)
             else:

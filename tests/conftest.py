@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,3 +107,13 @@ def _keep_main_module() -> Iterator[None]:
     if PYTEST_MAIN is not None:
         sys.modules["__main__"] = PYTEST_MAIN
     yield
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop what AppTest-run pages cached (open Stores and their DuckDB connections) before the
+    interpreter exits: DuckDB's bindings print a "nanobind: leaked" line for each object still
+    alive at shutdown, after pytest's summary, where it reads like a failure."""
+    streamlit = sys.modules.get("streamlit")
+    if streamlit is not None:  # only a run that rendered pages has anything cached
+        streamlit.cache_resource.clear()
+    gc.collect()  # the dropped handles close their connections now, not at shutdown

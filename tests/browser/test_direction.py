@@ -3,6 +3,7 @@ the reader, and an Arabic title among English ones in the results; its text stay
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,8 +31,11 @@ def languages_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
     store_path = tmp_path_factory.mktemp("languages") / "store"
     raws, _, _ = read_paths([LANGUAGES])
     write_store(build_corpus(copies_from_raw(raws)), store_path)
-    with running_app(store_path, tmp_path_factory.mktemp("languages-log") / "streamlit.log") as server:
-        yield server, Store(store_path)
+    with (
+        running_app(store_path, tmp_path_factory.mktemp("languages-log") / "streamlit.log") as server,
+        contextlib.closing(Store(store_path)) as store,
+    ):
+        yield server, store
 
 
 def _article_id(store: Store, title: str) -> str:

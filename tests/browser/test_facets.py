@@ -137,8 +137,20 @@ def test_highlights_keep_the_text_and_its_spacing(page: Page, server: Server) ->
     assert (search_left, search_right, entity_left, entity_right) == ("0px", "0px", "0px", "0px"), styles
     assert search_background != "rgba(0, 0, 0, 0)" and int(search_weight) >= 600, styles
     assert entity_bg == "rgba(0, 0, 0, 0)", styles
+    # The result snippets mark the same word the same way: on a background, with no gap around it.
+    snippet_mark = (
+        page.locator(".st-key-results-list [data-testid='stCaptionContainer'] .stMarkdownColoredBackground")
+        .filter(has_text=re.compile("^ceasefire$", re.IGNORECASE))
+        .first
+    )
+    expect(snippet_mark).to_be_visible()
+    snippet_style = snippet_mark.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.paddingLeft, s.paddingRight, s.backgroundColor]; }"
+    )
+    assert snippet_style[:2] == ["0px", "0px"] and snippet_style[2] != "rgba(0, 0, 0, 0)", snippet_style
     SHOTS.mkdir(exist_ok=True)
     page.locator(".st-key-reader-body").screenshot(path=SHOTS / "highlights.png")
+    page.locator(".st-key-results-list").screenshot(path=SHOTS / "snippet-highlights.png")
 
 
 def _upload_files(folder: Path) -> list[Path]:

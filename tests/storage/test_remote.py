@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from storage import remote
 from storage.ingest import ingest
 from storage.layout import StoreError, current_generation
 from storage.query import Filters, Store
@@ -46,14 +48,16 @@ def test_mirror_serves_the_published_store_and_follows_new_generations(
     (tmp_path / "a.txt").write_text(DUMP, encoding="utf-8")
     ingest([tmp_path / "a.txt"], store)
     local = mirror(url, tmp_path / "cache", ttl=0)
-    assert Store(local).summary(Filters()).articles == 1
+    with contextlib.closing(Store(local)) as served:
+        assert served.summary(Filters()).articles == 1
     assert current_generation(local).name == current_generation(store).name
 
     (tmp_path / "b.txt").write_text(DUMP.replace("Muscat", "Doha"), encoding="utf-8")
     ingest([tmp_path / "b.txt"], store)
     again = mirror(url, tmp_path / "cache", ttl=0, wait=30)
     assert again == local
-    assert Store(again).summary(Filters()).articles == 2
+    with contextlib.closing(Store(again)) as served:
+        assert served.summary(Filters()).articles == 2
 
 
 def test_a_hostile_pointer_is_refused(published: tuple[str, Path], tmp_path: Path) -> None:
@@ -82,7 +86,8 @@ def test_a_mirror_outlives_its_server(published: tuple[str, Path], tmp_path: Pat
     local = mirror(url, tmp_path / "cache", ttl=0)
     shutil.rmtree(store)  # CURRENT now answers 404
     assert mirror(url, tmp_path / "cache", ttl=0) == local
-    assert Store(local).summary(Filters()).articles == 1
+    with contextlib.closing(Store(local)) as served:
+        assert served.summary(Filters()).articles == 1
 
 
 # --- a slow, hanging or broken store server never holds a page (issue 11) -------------------------
@@ -150,7 +155,8 @@ def test_a_hanging_server_never_holds_a_page(
         start = time.monotonic()
         assert mirror(url, tmp_path / "cache", ttl=0) == local
         assert time.monotonic() - start < 0.5
-    assert Store(local).summary(Filters()).articles == 1
+    with contextlib.closing(Store(local)) as served:
+        assert served.summary(Filters()).articles == 1
     waited = _wait_for(lambda: notice(url, tmp_path / "cache"), 5)
     assert waited < 3 and "cannot reach" in (notice(url, tmp_path / "cache") or "")
 
@@ -220,7 +226,8 @@ def test_a_broken_generation_is_refused_and_the_last_good_one_serves(
     (store / "CURRENT").write_text(broken.name, encoding="utf-8")
     assert mirror(url, tmp_path / "cache", ttl=0, wait=30) == local
     assert current_generation(local).name == good
-    assert Store(local).summary(Filters()).articles == 1
+    with contextlib.closing(Store(local)) as served:
+        assert served.summary(Filters()).articles == 1
     assert reason in (notice(url, tmp_path / "cache") or "")
     assert not (local / broken.name).exists()
 
@@ -234,3 +241,25 @@ def test_a_generation_over_the_size_cap_is_refused(
     monkeypatch.setenv("COVERAGE_MIRROR_MAX_BYTES", "10000")
     with pytest.raises(StoreError, match="size cap"):
         mirror(url, tmp_path / "cache", ttl=0, wait=30)
+
+
+def test_stopping_ends_a_running_download_at_once(
+    unruly: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At exit no refresh is left downloading (a live thread would hold DuckDB past shutdown)."""
+    url, store = unruly
+    local = _published_once(url, store, tmp_path)
+    (tmp_path / "b.txt").write_text(DUMP.replace("Muscat", "Doha"), encoding="utf-8")
+    ingest([tmp_path / "b.txt"], store)
+    monkeypatch.setattr(remote, "_stopping", threading.Event())  # this test's own exit
+    Misbehaving.mode = "drip"  # 10 MB a byte at a time: the 900 s deadline would hold it
+    assert mirror(url, tmp_path / "cache", ttl=0) == local
+    workers = [t for t in threading.enumerate() if t.name == "store-mirror"]
+    assert workers and all(t.is_alive() for t in workers)
+    start = time.monotonic()
+    remote.stop_mirrors(wait=5)
+    assert time.monotonic() - start < 2
+    assert not any(t.is_alive() for t in workers)
+    assert "shutting down" in (notice(url, tmp_path / "cache") or "")
+    assert mirror(url, tmp_path / "cache", ttl=0) == local  # a stopped process starts no refresh
+    assert not [t for t in threading.enumerate() if t.name == "store-mirror" and t.is_alive()]
