@@ -11,7 +11,7 @@ from components.bounded import portion, short_title
 from components.direction import direction_style, text_key
 from components.links import original_link
 from components.redact import no_server_paths
-from components.text import UNPADDED_MARKS_CSS, escape_markdown, highlight
+from components.text import UNPADDED_MARKS_CSS, day_label, escape_markdown, highlight
 from loaders.labels import phrases_for
 from loaders.schema import EVIDENCE_SEPARATOR, KINDS
 from storage.query import RELATED_WINDOW_DAYS, Article
@@ -163,7 +163,7 @@ def _copies(copies: pd.DataFrame, row: dict[str, object]) -> None:
         return
     with st.expander(f"{count} cop{'y' if count == 1 else 'ies'} folded into this article"):
         for copy in copies.itertuples(index=False):
-            day = "undated" if pd.isna(copy.published) else pd.Timestamp(copy.published).date().isoformat()
+            day = day_label(copy.published)
             st.markdown(
                 f"- {escape_markdown(short_title(copy.title))} · {day} · {escape_markdown(copy.source)}"
                 f" · {escape_markdown(no_server_paths(copy.origin))}"
@@ -179,7 +179,7 @@ def _related(related: pd.DataFrame, key: str, on_open: Callable[[str], None]) ->
         f"**Related coverage**: most alike in wording, within {RELATED_WINDOW_DAYS} days of this article"
     )
     for item in related.itertuples(index=False):
-        day = "undated" if pd.isna(item.published) else pd.Timestamp(item.published).date().isoformat()
+        day = day_label(item.published)
         st.button(
             # The date first: after a long title it was cut off with the title's end.
             f"{day} · {escape_markdown(short_title(item.title))}",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.bounded import short_title
 from components.direction import direction_style, text_key
-from components.text import UNPADDED_MARKS_CSS, escape_markdown, highlight
+from components.text import UNPADDED_MARKS_CSS, day_label, escape_markdown, highlight
 
 PAGE_SIZE = 20
 # The list's container: its snippets' search marks are styled by UNPADDED_MARKS_CSS.
@@ -56,7 +56,7 @@ def result_list(
 
 def _details(row: object, country_label: Callable[[str], str]) -> str:
     published = getattr(row, "published", None)
-    day = "undated" if published is None or pd.isna(published) else pd.Timestamp(published).date().isoformat()
+    day = day_label(published)
     parts = [day, str(getattr(row, "source", "") or "unknown source")]
     countries = [country_label(c) for c in (getattr(row, "countries_primary", None) or [])]
     if countries:

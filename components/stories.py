@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components.bounded import short_title
-from components.text import escape_markdown
+from components.text import day_label, escape_markdown
 from storage.stories import MIN_STORY_ARTICLES, Stories, StoryOf
 
 ORDER_LABELS = {"largest": "Largest first", "newest": "Newest first"}
@@ -116,7 +116,7 @@ def story_panel(story: StoryOf | None, chosen: str, key: str, on_open: Choose, o
             icon=":material/filter_alt:",
         )
     for item in story.others.itertuples(index=False):
-        day = "undated" if pd.isna(item.published) else pd.Timestamp(item.published).date().isoformat()
+        day = day_label(item.published)
         st.button(
             f"{escape_markdown(short_title(item.title))} · {day} · {escape_markdown(str(item.source or ''))}",
             key=f"{key}-in-story-{item.article_id}",

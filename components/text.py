@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+import pandas as pd
+
 from components.plain import plain
 
 # The two kinds of highlight (Streamlit Markdown directives). A search match is the stronger
@@ -30,6 +32,13 @@ HIGHLIGHT_PATTERNS_KEPT = 64
 # link, image, HTML tag, emphasis, heading, list, table, math ($) or directive (:red[...])
 # can be formed by article text.
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def day_label(published: object) -> str:
+    """A publication time as the day an analyst reads in lists (YYYY-MM-DD), or "undated"."""
+    if published is None or pd.isna(published):
+        return "undated"
+    return pd.Timestamp(published).date().isoformat()
 
 
 def escape_markdown(text: object) -> str:
