@@ -52,6 +52,12 @@ MIN_SHARED = 3
 # A word needs this many letters to be a term; longer than PLURAL_MIN_CHARS, a final s is dropped.
 MIN_TERM_CHARS = 3
 PLURAL_MIN_CHARS = 4
+# New texts are paired in runs of consecutive days holding at most this many of them, so the
+# arrays one run builds (its window's postings and every candidate pair, up to
+# TERM_SPREAD_BOUNDS[1] per posting) stay bounded however many days one ingest spans: an
+# export of ten years read in one batch would otherwise pair against the whole archive at once
+# (a 1,000,000-article build reached 22 GB in one batch).
+FRESH_PER_RUN = 2_000
 # Entity kinds whose values are terms (people and organizations name a story; countries are
 # shared by most of a Middle East corpus and would be capped anyway).
 ENTITY_COLUMNS = ("people", "organizations")
@@ -199,7 +205,7 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
     start = con.execute("SELECT min(seq) FROM story_texts WHERE story IS NULL").fetchall()[0][0]
     if start is None:
         return 0
-    i, j = _pairs(con, start)
+    i, j = pairs(con, start)
     fresh = con.execute("SELECT seq FROM story_texts WHERE seq >= ? ORDER BY seq", [start]).fetchnumpy()
     earlier = sorted(set(j[j < start].tolist()))
     known = dict(
@@ -212,18 +218,46 @@ def assign(con: duckdb.DuckDBPyConnection) -> int:
     return len(stories)
 
 
-def _pairs(con: duckdb.DuckDBPyConnection, start: int) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs (i new, j earlier), best first per i: texts within WINDOW_DAYS sharing at
-    least MIN_SHARED terms that are rare around i's date, at MIN_SIMILARITY or more (Jaccard of
-    their whole term sets). Only the texts dated within the window of some new text are read,
-    so the work follows the texts around the batch's dates, not the size of the store."""
-    w = WINDOW_DAYS
-    low, high = con.execute(
-        "SELECT min(day) - $w, max(day) + $w FROM story_texts WHERE seq >= $start AND day IS NOT NULL",
-        {"w": w, "start": start},
-    ).fetchall()[0]
-    if low is None:
+def pairs(con: duckdb.DuckDBPyConnection, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (i new, j earlier) of every new text (seq >= start), best first per i,
+    found run of days by run of days (day_runs) so memory stays bounded."""
+    runs = [_pairs(con, start, first, last) for first, last in day_runs(con, start)]
+    if not runs:
         return np.empty(0, np.int64), np.empty(0, np.int64)
+    i, j = np.concatenate([i for i, _ in runs]), np.concatenate([j for _, j in runs])
+    order = np.argsort(i, kind="stable")  # by new text; each text's pairs stay best first
+    return i[order], j[order]
+
+
+def day_runs(con: duckdb.DuckDBPyConnection, start: int) -> list[tuple[int, int]]:
+    """The new texts' days cut into runs of consecutive dated days (first, last), each holding
+    at most FRESH_PER_RUN new texts (or one day, however many it holds)."""
+    counts = con.execute(
+        "SELECT day, count(*) FROM story_texts WHERE seq >= ? AND day IS NOT NULL GROUP BY day ORDER BY day",
+        [start],
+    ).fetchall()
+    runs: list[tuple[int, int]] = []
+    held = 0
+    for day, n in counts:
+        if runs and held + n <= FRESH_PER_RUN:
+            runs[-1] = (runs[-1][0], day)
+            held += n
+        else:
+            runs.append((day, day))
+            held = n
+    return runs
+
+
+def _pairs(
+    con: duckdb.DuckDBPyConnection, start: int, first_day: int, last_day: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (i new, dated first_day..last_day; j earlier), best first per i: texts
+    within WINDOW_DAYS sharing at least MIN_SHARED terms that are rare around i's date, at
+    MIN_SIMILARITY or more (Jaccard of their whole term sets). Only the texts dated within the
+    window of those days are read, so the work follows the texts around the new texts' dates,
+    not the size of the store; the pairs of a new text do not depend on how the days are cut."""
+    w = WINDOW_DAYS
+    low, high = first_day - w, last_day + w
     texts = con.execute(
         "SELECT seq, day, terms FROM story_texts WHERE day BETWEEN ? AND ? ORDER BY seq", [low, high]
     ).fetchnumpy()
@@ -245,7 +279,8 @@ def _pairs(con: duckdb.DuckDBPyConnection, start: int) -> tuple[np.ndarray, np.n
     key = term.astype(np.int64) * span + day[at]  # a term's days are contiguous keys
     order = np.argsort(key, kind="stable")
     key, at = key[order], at[order]
-    fresh = np.flatnonzero(seq[at] >= start)
+    # New texts of these days own pairs; new texts of the days around are only their partners.
+    fresh = np.flatnonzero((seq[at] >= start) & (day[at] >= w) & (day[at] <= span - 1 - w))
     # Texts holding each fresh posting's term within its text's window, and texts in that window.
     first = np.searchsorted(key, key[fresh] - w, "left")
     last = np.searchsorted(key, key[fresh] + w, "right")

@@ -92,9 +92,12 @@ def test_link_takes_the_story_of_the_best_earlier_match() -> None:
     assert stories == {2: 0, 5: 0, 6: 6}
 
 
-def test_pairs_found_are_those_the_rule_names() -> None:
+@pytest.mark.parametrize("per_run", [1, 7, 2_000])
+def test_pairs_found_are_those_the_rule_names(per_run: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The numpy pairing against the rule spelled out pair by pair, on random term sets: window,
-    spread cap, shared terms, similarity and best-first order all agree."""
+    spread cap, shared terms, similarity and best-first order all agree, however the new texts'
+    days are cut into runs (one day per run, a few, all at once)."""
+    monkeypatch.setattr(story_index, "FRESH_PER_RUN", per_run)
     rng = np.random.default_rng(5)
     n, start = 60, 40  # texts 40.. are the new batch
     days = rng.integers(100, 112, n).tolist()
@@ -106,7 +109,8 @@ def test_pairs_found_are_those_the_rule_names() -> None:
             "INSERT INTO story_texts VALUES (?, ?, ?, NULL, 0)",
             [(s, days[s], len(held[s])) for s in range(n)],
         )
-        i, j = story_index._pairs(con, start)
+        runs = story_index.day_runs(con, start)
+        i, j = story_index.pairs(con, start)
     w = story_index.WINDOW_DAYS
     expected = []
     for a in range(start, n):
@@ -122,4 +126,5 @@ def test_pairs_found_are_those_the_rule_names() -> None:
             if similarity >= story_index.MIN_SIMILARITY:
                 expected.append((a, -similarity, b))
     assert expected  # the random sets do pair up, so the comparison says something
+    assert len(runs) == (1 if per_run == 2_000 else len(runs)) and (per_run == 2_000 or len(runs) > 1)
     assert list(zip(i.tolist(), j.tolist(), strict=True)) == [(a, b) for a, _, b in sorted(expected)]
