@@ -27,8 +27,9 @@ if TYPE_CHECKING:  # only a type here; `inspect` and the CLI start without duckd
 # hyphenated words joined. 5: each mention keeps its evidence (the phrases that fired the tag).
 # 6: stories (story_terms, story_texts grown at ingest; article_stories, stories derived);
 #    copies and articles carry their language (the Language facet).
+# 7: group_sources carries the article's idx, the key every outlet count joins on.
 # A store of another version is refused: re-ingest.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # The store the app and the CLI use unless told otherwise (environment variable or --store).
 STORE_ENV = "COVERAGE_STORE"
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / ".store" / "corpus"

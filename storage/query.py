@@ -326,20 +326,20 @@ class Store:
         """Counts for the summary strip."""
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
+            # One statement: the filters (a search's hits among them) are applied once, and the
+            # outlets joined on the integer idx (at 1M articles: 440 -> 180 ms with a phrase).
+            # "Sources" are the outlets of any copy, so a folded copy's outlet counts too.
             row = cur.execute(
-                "SELECT count(*), min(published), max(published),"
-                f" coalesce(sum(duplicates), 0), count(*) FILTER (published IS NULL)"
-                f" FROM articles a WHERE {where}",
+                "WITH m AS MATERIALIZED"
+                f" (SELECT a.idx, a.published, a.duplicates FROM articles a WHERE {where})"
+                " SELECT count(*), min(published), max(published), coalesce(sum(duplicates), 0),"
+                " count(*) FILTER (published IS NULL),"
+                " (SELECT count(DISTINCT g.source) FROM group_sources g SEMI JOIN m USING (idx))"
+                " FROM m",
                 params,
             ).fetchall()[0]
-            # The timeline's "sources": outlets of any copy, so a folded copy's outlet counts too.
-            sources = cur.execute(
-                "SELECT count(DISTINCT source) FROM group_sources WHERE duplicate_group IN"
-                f" (SELECT a.duplicate_group FROM articles a WHERE {where})",
-                params,
-            ).fetchall()[0][0]
         first, last = _as_date(row[1]), _as_date(row[2])
-        return Summary(int(row[0]), int(sources), first, last, int(row[3]), int(row[4]))
+        return Summary(int(row[0]), int(row[5]), first, last, int(row[3]), int(row[4]))
 
     def core_span(self, filters: Filters) -> CoreSpan:
         """Where the matching coverage is: the dates between the 5th and 95th percentile, widened
@@ -482,7 +482,7 @@ class Store:
         counts = cur.execute(
             f"SELECT date_trunc('{granularity}', a.published)::DATE AS bucket, {series} AS series,"
             " count(DISTINCT c.source) FILTER (NOT a.weak_date) AS firm, count(DISTINCT c.source) AS whole"
-            f" FROM articles a JOIN group_sources c USING (duplicate_group){joins}"
+            f" FROM articles a JOIN group_sources c USING (idx){joins}"
             f" WHERE a.published IS NOT NULL AND {where} GROUP BY ALL ORDER BY bucket",
             params,
         ).df()

@@ -73,7 +73,7 @@ def listed(
     ).df()
     outlets = cur.execute(
         "SELECT s.story, count(DISTINCT g.source) AS outlets FROM articles a"
-        " JOIN article_stories s USING (idx) JOIN group_sources g USING (duplicate_group)"
+        " JOIN article_stories s USING (idx) JOIN group_sources g USING (idx)"
         f" WHERE {where} AND s.story IN (SELECT unnest(?::INTEGER[])) GROUP BY s.story",
         [*params, keys],
     ).df()

@@ -407,8 +407,7 @@ def derive_stories(con: duckdb.DuckDBPyConnection) -> None:
         ),
         outlets AS (
             SELECT m.story, count(DISTINCT g.source)::INTEGER AS outlets
-            FROM article_stories m JOIN articles a USING (idx)
-            JOIN group_sources g USING (duplicate_group) GROUP BY m.story
+            FROM article_stories m JOIN group_sources g USING (idx) GROUP BY m.story
         )
         SELECT c.story, t.article_id AS story_id, a.title AS label, c.first, c.last, c.articles,
                coalesce(o.outlets, 0) AS outlets
