@@ -135,3 +135,16 @@ def test_an_ingest_recounts_the_stories_it_touched_to_the_totals_of_a_whole_reco
     assert grown == whole
     talks = [row for row in grown if row[2] in TALKS_LABELS]
     assert [(row[5], row[6]) for row in talks] == [(3, 4)]  # 3 articles, now 4 outlets
+
+
+@pytest.mark.parametrize("order", ["largest", "newest"])
+def test_no_filter_lists_the_counts_kept_at_ingest_as_a_filter_matching_everything_counts(
+    story_store: Path, order: str
+) -> None:
+    """Under no filter the list is read from the per-story totals; a filter every article passes
+    counts the same stories from the articles: the two must agree."""
+    with contextlib.closing(Store(story_store)) as store:
+        kept = store.stories(Filters(), order)
+        counted = store.stories(Filters(date_from=date(2000, 1, 1)), order)
+    assert kept.total == counted.total == 2
+    assert kept.frame.to_dict("records") == counted.frame.to_dict("records")
