@@ -107,6 +107,8 @@ def quality(shared: Path = SHARED) -> Quality:
         by_file[record["file"]].append(record)
     placed: dict[str, int] = {}
     for file in by_file:
+        if not (shared / file).is_file():  # scoring no article would read as a perfect 1.00
+            raise SystemExit(f"gold file {shared / file} not found: pass --shared (the shared folder)")
         placed.update({url: hash((file, s)) for url, s in place_file(_raws(shared, file)).items()})
     return score(gold, placed)
 
@@ -278,6 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=5_000, help="articles per ingest")
     parser.add_argument("--warm", type=int, default=0, help="articles ingested first, untimed, in one go")
     parser.add_argument("--no-cost", action="store_true", help="only the gold set")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder the gold set keys")
     parser.add_argument("--no-quality", action="store_true", help="only the cost")
     parser.add_argument("--dated", action="store_true", help="also ingest the batches in date order")
     parser.add_argument("--dated-only", action="store_true", help="only the batches in date order")
@@ -286,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = None
     if not args.no_quality:
-        result = quality()
+        result = quality(args.shared)
         print(f"precision {result.precision:.2f} recall {result.recall:.2f} F1 {_f1(result):.2f}")
         print(f"missed pairs (gold rows): {result.missed}")
         print(f"wrong pairs (gold rows): {result.wrong}")
