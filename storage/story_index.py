@@ -428,7 +428,11 @@ def derive_stories(con: duckdb.DuckDBPyConnection, copies_from: int = 0) -> None
     )
     try:
         con.execute("DELETE FROM stories WHERE story IN (SELECT story FROM touched)")
-        con.execute(_TOUCHED_STORIES_SQL)
+        # A story's texts all come at or after its founder (a text only joins earlier texts), so
+        # the seq-ordered tables are read from the first touched story on (DuckDB skips the row
+        # groups before it).
+        first = con.execute("SELECT coalesce(min(story), 0) FROM touched").fetchall()[0][0]
+        con.execute(_TOUCHED_STORIES_SQL, {"first": first})
     finally:
         con.execute("DROP TABLE touched")
     con.execute("CREATE INDEX IF NOT EXISTS stories_by_id ON stories (story_id)")
@@ -443,27 +447,28 @@ STORIES_TABLE = (
 # linked text (the earliest of ties); story_id: the founder text's article_id.
 _TOUCHED_STORIES_SQL = """
 INSERT INTO stories
-WITH members AS (
-    SELECT idx, story FROM article_stories SEMI JOIN touched USING (story)
+WITH members AS MATERIALIZED (
+    SELECT m.idx, m.story, a.published, a.duplicate_group
+    FROM article_stories m SEMI JOIN touched USING (story) JOIN articles a USING (idx)
 ),
 central AS (
     SELECT s.story, arg_min(i.idx, (-s.links, s.day, s.seq)) AS idx
     FROM story_texts s SEMI JOIN touched USING (story) JOIN text_index i USING (seq)
+    WHERE s.seq >= $first AND i.seq >= $first
     GROUP BY s.story
 ),
 counted AS (
-    SELECT m.story, min(a.published)::DATE AS first, max(a.published)::DATE AS last,
+    SELECT story, min(published)::DATE AS first, max(published)::DATE AS last,
            count(*)::INTEGER AS articles
-    FROM members m JOIN articles a USING (idx) GROUP BY m.story
+    FROM members GROUP BY story
 ),
 outlets AS (
     SELECT m.story, count(DISTINCT g.source)::INTEGER AS outlets
-    FROM members m JOIN articles a USING (idx)
-    JOIN group_sources g USING (duplicate_group) GROUP BY m.story
+    FROM members m JOIN group_sources g USING (duplicate_group) GROUP BY m.story
 )
 SELECT c.story, t.article_id AS story_id, a.title AS label, c.first, c.last, c.articles,
        coalesce(o.outlets, 0) AS outlets
-FROM counted c JOIN texts t ON t.seq = c.story
+FROM counted c JOIN texts t ON t.seq = c.story AND t.seq >= $first
 LEFT JOIN central x USING (story) LEFT JOIN articles a ON a.idx = x.idx
 LEFT JOIN outlets o USING (story)
 """
