@@ -18,16 +18,23 @@ Because a text only ever looks at earlier texts, adding a corpus in several inge
 stories one ingest of the same files in the same order gives, as long as no term passes the
 spread cap in one and not the other (the cap counts the texts the store holds at the time).
 
+What is left growing with the archive is narrow: article_stories is rebuilt whole (the fold
+numbers the articles afresh at every ingest), and recounting the touched stories scans a few
+integer columns of the article tables. benchmarks/STORIES.md has the figures.
+
 Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the generation):
     story_terms     (seq, h): distinct term hashes of each text           kept across ingests
     story_texts     (seq, day, terms, story, links): a text's date (days since 1970, null when
                     undated), its term count, its story (founder seq) and how many same-story
-                    texts it resembles (its centrality)                   kept across ingests
-  derived by derive_stories() after the articles are folded:
-    article_stories (idx, story)  the story of each folded article (that of its first text)
+                    texts it resembles (its centrality); written once a text is dated and
+                    named, in seq order                                   kept across ingests
     stories         (story, story_id, label, first, last, articles, outlets): per-story
                     aggregates; label: the title of the most linked text (the earliest of ties);
-                    story_id: the founder text's article_id, the id in links
+                    story_id: the founder text's article_id, the id in links. Kept across
+                    ingests: derive_stories() counts again only the stories an ingest touched
+  derived by derive_stories() after the articles are folded:
+    article_stories (idx, story)  the story of each folded article (that of its first text)
+The layout is schema 6's: a store main's code built grows on with this code, and back.
 """
 
 from __future__ import annotations
