@@ -18,8 +18,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ SHARED = ROOT.parent / "shared"
 GOLD_FILE = Path(__file__).parent / "stories_gold" / "gold.jsonl"
 RESULTS = Path(__file__).parent / "STORIES.md"
 TARGET_MS = 0.2  # issue 16: clustering adds at most this per article to ingest
+FIRST_DAY = date(2015, 1, 1)  # where --per-day dates start
 
 
 @dataclass
@@ -106,6 +107,8 @@ def quality(shared: Path = SHARED) -> Quality:
         by_file[record["file"]].append(record)
     placed: dict[str, int] = {}
     for file in by_file:
+        if not (shared / file).is_file():  # scoring no article would read as a perfect 1.00
+            raise SystemExit(f"gold file {shared / file} not found: pass --shared (the shared folder)")
         placed.update({url: hash((file, s)) for url, s in place_file(_raws(shared, file)).items()})
     return score(gold, placed)
 
@@ -114,17 +117,20 @@ def quality(shared: Path = SHARED) -> Quality:
 
 
 @contextmanager
-def timed(module: Any, names: Sequence[str], spent: dict[str, float]):
-    """Add the wall time of each named function of module to spent while inside."""
+def timed(module: Any, names: Sequence[str], spent: dict[str, float], cpu: dict[str, float] | None = None):
+    """Add the wall time of each named function of module to spent while inside (and its CPU
+    time, of every thread of this process, to cpu: on a shared machine CPU moves less)."""
     originals = {name: getattr(module, name) for name in names}
 
     def wrap(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             try:
                 return function(*args, **kwargs)
             finally:
                 spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+                if cpu is not None:
+                    cpu[name] = cpu.get(name, 0.0) + time.process_time() - start_cpu
 
         return run
 
@@ -137,10 +143,12 @@ def timed(module: Any, names: Sequence[str], spent: dict[str, float]):
             setattr(module, name, function)
 
 
-def _chunks(articles: int, batch: int, dated: bool) -> Iterator[list[Any]]:
+def _chunks(articles: int, batch: int, dated: bool, per_day: int = 0) -> Iterator[list[Any]]:
     """The synthetic corpus in batches: as generated (each batch spread over all ten years, so a
     batch's window is the whole store), or in date order (each batch a stretch of days, as a
-    daily ingest meets them)."""
+    daily ingest meets them). per_day: dated anew, in date order, this many a day from
+    FIRST_DAY: the coverage around a day stays the same however large the store grows (the
+    generator spreads any number of articles over the same ten years)."""
     from benchmarks.run import raw_chunks
 
     if not dated:
@@ -149,13 +157,25 @@ def _chunks(articles: int, batch: int, dated: bool) -> Iterator[list[Any]]:
     every = sorted(
         (r for raws, _ in raw_chunks(articles, batch) for r in raws), key=lambda r: str(r.published_meta)
     )
+    if per_day:
+        every = [
+            replace(r, published_meta=(FIRST_DAY + timedelta(days=k // per_day)).isoformat())
+            for k, r in enumerate(every)
+        ]
     for offset in range(0, len(every), batch):
         yield every[offset : offset + batch]
 
 
-def cost(articles: int, batch: int, dated: bool = False) -> list[dict[str, float]]:
+STEPS = {"terms": "add_texts", "place": "grow", "aggregates": "derive_stories"}
+
+
+def cost(
+    articles: int, batch: int, dated: bool = False, warm: int = 0, per_day: int = 0
+) -> list[dict[str, float]]:
     """Ingest `articles` synthetic articles in batches of `batch`, one generation each; per batch
-    the ms per article of the whole ingest and of the story steps."""
+    the ms per article of the whole ingest and of the story steps, wall and CPU. warm: the first
+    this many articles go in as one untimed ingest (the store the timed batches grow); per_day:
+    see _chunks."""
     from loaders.normalize import copies_from_raw
     from storage import story_index
     from storage.build import append_copies
@@ -164,34 +184,48 @@ def cost(articles: int, batch: int, dated: bool = False) -> list[dict[str, float
     with tempfile.TemporaryDirectory(prefix="stories-bench-") as folder:
         store = Path(folder) / "store"
         held = 0
-        for raws in _chunks(articles, batch, dated):
+        for raws in _batches(_chunks(articles, batch, dated, per_day), warm, batch):
             copies = copies_from_raw(raws)
             spent: dict[str, float] = {}
-            start = time.perf_counter()
-            with timed(story_index, ("add_texts", "grow", "derive_stories"), spent):
+            cpu: dict[str, float] = {}
+            start, start_cpu = time.perf_counter(), time.process_time()
+            with timed(story_index, list(STEPS.values()), spent, cpu):
                 append_copies(store, [copies])
-            whole = time.perf_counter() - start
+            whole, whole_cpu = time.perf_counter() - start, time.process_time() - start_cpu
             held += len(raws)
+            if held <= warm:
+                print(f"warm store: {held:,} articles in {whole:.0f} s", flush=True)
+                continue
             per = 1000 / len(raws)
-            rows.append(
-                {
-                    "store": held,
-                    "added": len(raws),
-                    "ingest_ms": whole * per,
-                    "terms_ms": spent.get("add_texts", 0.0) * per,
-                    "place_ms": spent.get("grow", 0.0) * per,
-                    "derive_ms": spent.get("derive_stories", 0.0) * per,
-                }
-            )
+            row = {"store": held, "added": len(raws), "ingest_ms": whole * per, "ingest_cpu": whole_cpu * per}
+            for step, function in STEPS.items():
+                row[f"{step}_ms"] = spent.get(function, 0.0) * per
+                row[f"{step}_cpu"] = cpu.get(function, 0.0) * per
+            rows.append(row)
             print(_cost_line(rows[-1]), flush=True)
     return rows
 
 
+def _batches(chunks: Iterator[list[Any]], warm: int, batch: int) -> Iterator[list[Any]]:
+    """The first `warm` articles as one list, then the rest in lists of `batch`."""
+    held: list[Any] = []
+    for chunk in chunks:
+        held.extend(chunk)
+        while len(held) >= (warm or batch):
+            take = warm or batch
+            yield held[:take]
+            held, warm = held[take:], 0
+    if held:
+        yield held
+
+
 def _cost_line(row: dict[str, float]) -> str:
-    story = row["terms_ms"] + row["place_ms"] + row["derive_ms"]
+    wall = sum(row[f"{step}_ms"] for step in STEPS)
+    cpu = sum(row[f"{step}_cpu"] for step in STEPS)
+    steps = " | ".join(f"{row[f'{step}_cpu']:.3f}" for step in STEPS)
     return (
-        f"| {int(row['store']):,} | {int(row['added']):,} | {row['ingest_ms']:.2f} | {row['terms_ms']:.3f}"
-        f" | {row['place_ms']:.3f} | {row['derive_ms']:.3f} | {story:.3f} |"
+        f"| {int(row['store']):,} | {int(row['added']):,} | {row['ingest_ms']:.2f} | {row['ingest_cpu']:.2f}"
+        f" | {steps} | **{cpu:.3f}** | {wall:.3f} |"
     )
 
 
@@ -205,8 +239,9 @@ def report(
         lines += [
             f"## Cost per article added, {title} (target: stories add <= {TARGET_MS} ms per article)",
             "",
-            "| store after | added | whole ingest ms | terms ms | place ms | aggregates ms | stories ms |",
-            "|---|---|---|---|---|---|---|",
+            "| store after | added | whole ingest ms | whole ingest CPU ms | terms CPU ms | place CPU ms"
+            " | aggregates CPU ms | stories CPU ms | stories wall ms |",
+            "|---|---|---|---|---|---|---|---|---|",
             *[_cost_line(r) for r in table],
             "",
         ]
@@ -243,19 +278,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20_000, help="synthetic articles ingested")
     parser.add_argument("--batch", type=int, default=5_000, help="articles per ingest")
+    parser.add_argument("--warm", type=int, default=0, help="articles ingested first, untimed, in one go")
     parser.add_argument("--no-cost", action="store_true", help="only the gold set")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder the gold set keys")
     parser.add_argument("--no-quality", action="store_true", help="only the cost")
     parser.add_argument("--dated", action="store_true", help="also ingest the batches in date order")
+    parser.add_argument("--dated-only", action="store_true", help="only the batches in date order")
+    parser.add_argument("--per-day", type=int, default=0, help="in date order, date articles anew, N a day")
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
     args = parser.parse_args(argv)
     result = None
     if not args.no_quality:
-        result = quality()
+        result = quality(args.shared)
         print(f"precision {result.precision:.2f} recall {result.recall:.2f} F1 {_f1(result):.2f}")
         print(f"missed pairs (gold rows): {result.missed}")
         print(f"wrong pairs (gold rows): {result.wrong}")
-    rows = [] if args.no_cost else cost(args.articles, args.batch)
-    dated = cost(args.articles, args.batch, dated=True) if args.dated and not args.no_cost else []
+    rows = [] if args.no_cost or args.dated_only else cost(args.articles, args.batch, warm=args.warm)
+    dated = (
+        cost(args.articles, args.batch, dated=True, warm=args.warm, per_day=args.per_day)
+        if (args.dated or args.dated_only) and not args.no_cost
+        else []
+    )
     text = report(rows, result, dated)
     print(text)
     if args.write:

@@ -77,6 +77,8 @@ class StoreBuilder(Builder):
             check_schema(con)
         super().__init__(con)
         self.fulltext = fulltext
+        # Copies are only appended: rows from here on are this ingest's (the story steps read them).
+        self.copies_before = con.execute("SELECT count(*) FROM copies").fetchall()[0][0]
 
     def index_texts(
         self, seqs: list[int], titles: list[str], bodies: list[str], captions: list[list[str]]
@@ -95,8 +97,10 @@ class StoreBuilder(Builder):
     def finish(self, meta: dict[str, str] | None = None) -> str:
         meta = {"schema_version": str(SCHEMA_VERSION), "story_terms": story_index.TERM_HASH, **(meta or {})}
         version = super().finish(meta)
-        story_index.grow(self.con)  # new texts join stories; the archive is not clustered again
-        story_index.derive_stories(self.con)
+        # New texts join stories; the archive is not clustered again, and only the stories the
+        # new copies touched are counted again.
+        story_index.grow(self.con, self.copies_before)
+        story_index.derive_stories(self.con, self.copies_before)
         return version
 
 

@@ -56,57 +56,94 @@ class StoryOf:
 def listed(
     cur: duckdb.DuckDBPyConnection, where: str, params: list[object], order: str, limit: int
 ) -> Stories:
-    """The stories of the articles matching `where` (over articles a), largest or newest first."""
+    """The stories of the articles matching `where` (over articles a), largest or newest first.
+    One query: the matching articles are found once (MATERIALIZED), then counted by story, and
+    only the listed stories' outlets and days are read again from them (at 100k articles, 28 ms
+    of CPU under a country where four queries took 70)."""
     by = _ORDER_BY.get(order, _ORDER_BY["largest"])
-    found = cur.execute(
-        "WITH counted AS (SELECT s.story, count(*) AS n, min(a.published)::DATE AS first,"
-        " max(a.published)::DATE AS last FROM articles a JOIN article_stories s USING (idx)"
-        f" WHERE {where} GROUP BY s.story HAVING count(*) >= ?)"
-        f" SELECT *, count(*) OVER () AS total FROM counted ORDER BY {by} LIMIT ?",
-        [*params, MIN_STORY_ARTICLES, limit],
-    ).df()
-    if found.empty:
+    # Under no filter the counts are the store's own, kept per story at ingest: only the listed
+    # stories' days are read from the articles.
+    every = where == EVERYTHING
+    sql = (_EVERY_STORY_SQL if every else _LISTED_SQL).format(
+        where=where, by=by, days=_DAYS_SQL.format(of="dated" if every else "matching")
+    )
+    found = cur.execute(sql, [*params, MIN_STORY_ARTICLES, limit]).fetchall()
+    if not found:
         return Stories(pd.DataFrame({name: [] for name in STORY_COLUMNS}), 0)
-    keys = [int(s) for s in found["story"]]
-    names = cur.execute(
-        "SELECT story, story_id, label FROM stories WHERE story IN (SELECT unnest(?::INTEGER[]))", [keys]
-    ).df()
-    outlets = cur.execute(
-        "SELECT s.story, count(DISTINCT g.source) AS outlets FROM articles a"
-        " JOIN article_stories s USING (idx) JOIN group_sources g USING (idx)"
-        f" WHERE {where} AND s.story IN (SELECT unnest(?::INTEGER[])) GROUP BY s.story",
-        [*params, keys],
-    ).df()
-    days = cur.execute(
-        "SELECT s.story, a.published::DATE AS day, count(*) AS n FROM articles a"
-        " JOIN article_stories s USING (idx)"
-        f" WHERE {where} AND s.story IN (SELECT unnest(?::INTEGER[])) AND a.published IS NOT NULL"
-        " GROUP BY ALL",
-        [*params, keys],
-    ).df()
-    frame = found.merge(names, on="story").merge(outlets, on="story", how="left")
-    frame = frame.rename(columns={"n": "articles"})
-    frame["outlets"] = frame["outlets"].fillna(0).astype("int64")
-    frame["spark"] = [
-        _spark(days[days["story"] == story], first, last)
-        for story, first, last in zip(frame["story"], frame["first"], frame["last"], strict=True)
+    rows = [
+        {
+            "story_id": story_id,
+            "label": label,
+            "first": _day(first),
+            "last": _day(last),
+            "articles": int(n),
+            "outlets": int(outlets),
+            "spark": _spark(days or [], counts or [], first, last),
+        }
+        for _, n, first, last, _, story_id, label, outlets, days, counts in found
     ]
-    for name in ("first", "last"):  # days, as the page says them (DuckDB hands back timestamps)
-        frame[name] = [_day(v) for v in frame[name]]
-    total = int(found["total"].iloc[0])
-    return Stories(frame.loc[:, list(STORY_COLUMNS)].reset_index(drop=True), total)
+    return Stories(pd.DataFrame(rows, columns=list(STORY_COLUMNS)), int(found[0][4]))
 
 
-def _spark(days: pd.DataFrame, first: object, last: object) -> list[int]:
+# The WHERE clause of no filter (storage.query.Store._where).
+EVERYTHING = "TRUE"
+
+# The listed stories' matching days, as two lists per story (days ascending, articles each).
+_DAYS_SQL = """
+    SELECT story, list(day ORDER BY day) AS days, list(n ORDER BY day) AS counts FROM (
+        SELECT m.story, m.published::DATE AS day, count(*) AS n
+        FROM {of} m SEMI JOIN top USING (story) WHERE m.published IS NOT NULL GROUP BY ALL
+    ) GROUP BY story
+"""
+
+_EVERY_STORY_SQL = """
+WITH top AS (
+    SELECT story, articles AS n, first, last, count(*) OVER () AS total, story_id, label, outlets
+    FROM stories WHERE {where} AND articles >= ? ORDER BY {by} LIMIT ?
+),
+dated AS (
+    SELECT s.story, a.published
+    FROM article_stories s SEMI JOIN top USING (story) JOIN articles a USING (idx)
+),
+days AS ({days})
+SELECT t.*, d.days, d.counts FROM top t LEFT JOIN days d USING (story) ORDER BY {by}
+"""
+
+_LISTED_SQL = """
+WITH matching AS MATERIALIZED (
+    SELECT s.story, a.idx, a.published
+    FROM articles a JOIN article_stories s USING (idx) WHERE {where}
+),
+counted AS (
+    SELECT story, count(*) AS n, min(published)::DATE AS first, max(published)::DATE AS last
+    FROM matching GROUP BY story HAVING count(*) >= ?
+),
+top AS (SELECT *, count(*) OVER () AS total FROM counted ORDER BY {by} LIMIT ?),
+outlets AS (
+    SELECT m.story, count(DISTINCT g.source) AS outlets
+    FROM matching m SEMI JOIN top USING (story) JOIN group_sources g USING (idx)
+    GROUP BY m.story
+),
+days AS ({days})
+SELECT * FROM (
+    SELECT t.story, t.n, t.first, t.last, t.total, x.story_id, x.label, coalesce(o.outlets, 0),
+           d.days, d.counts
+    FROM top t JOIN stories x USING (story) LEFT JOIN outlets o USING (story)
+    LEFT JOIN days d USING (story)
+) ORDER BY {by}
+"""
+
+
+def _spark(days: list[date], counts: list[int], first: object, last: object) -> list[int]:
     """Matching articles per equal period of the story's span, at most SPARK_BINS periods."""
-    if days.empty or pd.isna(first) or pd.isna(last):
+    if not days or first is None or last is None:
         return []
     start = pd.Timestamp(first)
     span = (pd.Timestamp(last) - start).days + 1
     bins = min(span, SPARK_BINS)
-    offsets = (pd.to_datetime(days["day"]) - start).dt.days.to_numpy()
+    offsets = np.array([(pd.Timestamp(d) - start).days for d in days])
     which = np.minimum(offsets * bins // span, bins - 1)
-    return np.bincount(which, weights=days["n"].to_numpy(), minlength=bins).astype(int).tolist()
+    return np.bincount(which, weights=counts, minlength=bins).astype(int).tolist()
 
 
 def exists(cur: duckdb.DuckDBPyConnection, story_id: str) -> bool:

@@ -18,16 +18,23 @@ Because a text only ever looks at earlier texts, adding a corpus in several inge
 stories one ingest of the same files in the same order gives, as long as no term passes the
 spread cap in one and not the other (the cap counts the texts the store holds at the time).
 
+What is left growing with the archive is narrow: article_stories is rebuilt whole (the fold
+numbers the articles afresh at every ingest), and recounting the touched stories scans a few
+integer columns of the article tables. benchmarks/STORIES.md has the figures.
+
 Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the generation):
     story_terms     (seq, h): distinct term hashes of each text           kept across ingests
     story_texts     (seq, day, terms, story, links): a text's date (days since 1970, null when
                     undated), its term count, its story (founder seq) and how many same-story
-                    texts it resembles (its centrality)                   kept across ingests
-  derived by derive_stories() after the articles are folded:
-    article_stories (idx, story)  the story of each folded article (that of its first text)
+                    texts it resembles (its centrality); written once a text is dated and
+                    named, in seq order                                   kept across ingests
     stories         (story, story_id, label, first, last, articles, outlets): per-story
                     aggregates; label: the title of the most linked text (the earliest of ties);
-                    story_id: the founder text's article_id, the id in links
+                    story_id: the founder text's article_id, the id in links. Kept across
+                    ingests: derive_stories() counts again only the stories an ingest touched
+  derived by derive_stories() after the articles are folded:
+    article_stories (idx, story)  the story of each folded article (that of its first text)
+The layout is schema 6's: a store main's code built grows on with this code, and back.
 """
 
 from __future__ import annotations
@@ -127,16 +134,19 @@ def _words(frame: pl.DataFrame, text: pl.Expr) -> pl.DataFrame:
     )
 
 
-def entity_terms(entities: list[list[str]]) -> pl.DataFrame:
-    """(pos, h): each text's named people and organizations as terms (marked apart from words)."""
-    named = (
-        pl.DataFrame({"term": entities}, schema={"term": pl.List(pl.String)})
+def entity_terms(entities: list[list[str]] | pl.Series) -> pl.DataFrame:
+    """(pos, h): each text's named people and organizations as terms (marked apart from words).
+    A polars list Series is taken as it is: building one from Python lists costs more than the
+    rest of the step (0.08 ms a text)."""
+    named = entities if isinstance(entities, pl.Series) else pl.Series(entities, dtype=pl.List(pl.String))
+    frame = (
+        pl.DataFrame({"term": named.cast(pl.List(pl.String))})
         .with_row_index("pos")
         .explode("term")
         .drop_nulls()
         .select("pos", ("\x01" + pl.col("term").str.to_lowercase()).alias("term"))
     )
-    return _hashed(named)
+    return _hashed(frame)
 
 
 def _hashed(frame: pl.DataFrame) -> pl.DataFrame:
@@ -144,20 +154,14 @@ def _hashed(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def add_texts(con: duckdb.DuckDBPyConnection, seqs: list[int], titles: list[str], bodies: list[str]) -> None:
-    """Index new texts' words (called with each batch the store adds); dated and placed later."""
+    """Index new texts' words (called with each batch the store adds); dated, named and placed
+    by grow() once the batch is folded."""
     create_tables(con)
-    counted = _insert_terms(con, seqs, terms(titles, bodies))
-    texts = pa.table({"seq": pa.array(seqs, pa.int32()), "terms": pa.array(counted, pa.int32())})
-    con.register("new_story_texts", texts)
-    try:
-        con.execute("INSERT INTO story_texts SELECT seq, NULL, terms, NULL, 0 FROM new_story_texts")
-    finally:
-        con.unregister("new_story_texts")
+    _insert_terms(con, seqs, terms(titles, bodies))
 
 
-def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> np.ndarray:
-    """Store the found terms; returns how many each text got (counted here, not by reading the
-    store's term index back)."""
+def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> None:
+    """Store the found terms of the texts at positions found["pos"] of seqs."""
     positions = found["pos"].to_numpy()
     rows = pa.table(
         {
@@ -170,31 +174,33 @@ def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.Dat
         con.execute("INSERT INTO story_terms SELECT seq, h FROM new_story_terms")
     finally:
         con.unregister("new_story_terms")
-    return np.bincount(positions, minlength=len(seqs)).astype(np.int32)
 
 
 def date_and_name(
-    con: duckdb.DuckDBPyConnection, seqs: list[int], days: list[int | None], entities: list[list[str]]
+    con: duckdb.DuckDBPyConnection,
+    seqs: list[int],
+    days: list[int | None],
+    entities: list[list[str]] | pl.Series,
 ) -> None:
-    """Give texts not yet placed their date (days since 1970) and their named entities as terms,
-    then count their terms: what a text is compared by is complete only now. A text without
-    any term is left undated: it can match nothing and is not counted around its date."""
-    named = _insert_terms(con, seqs, entity_terms(entities))
+    """Record texts not yet placed with their date (days since 1970) and their named entities as
+    terms, and count their terms: what a text is compared by is complete only now. A text
+    without any term is left undated: it can match nothing and is not counted around its date.
+    Written once, whole (no update of rows added earlier: DuckDB rewrites what it updates)."""
+    if not seqs:
+        return
+    _insert_terms(con, seqs, entity_terms(entities))
     con.register(
         "story_days",
-        pa.table(
-            {
-                "seq": pa.array(seqs, pa.int32()),
-                "day": pa.array(days, pa.int32()),
-                "n": pa.array(named, pa.int32()),
-            }
-        ),
+        pa.table({"seq": pa.array(seqs, pa.int32()), "day": pa.array(days, pa.int32())}),
     )
     try:
+        # The seq range lets DuckDB read only the row groups of the new texts' terms.
         con.execute(
-            "UPDATE story_texts SET terms = story_texts.terms + d.n,"
-            " day = CASE WHEN story_texts.terms + d.n > 0 THEN d.day END"
-            " FROM story_days d WHERE story_texts.seq = d.seq"
+            "INSERT INTO story_texts SELECT d.seq, CASE WHEN coalesce(n.terms, 0) > 0 THEN d.day END,"
+            " coalesce(n.terms, 0), NULL, 0 FROM story_days d LEFT JOIN"
+            " (SELECT seq, count(*)::INTEGER AS terms FROM story_terms WHERE seq BETWEEN $low AND $high"
+            " GROUP BY seq) n USING (seq) ORDER BY d.seq",
+            {"low": min(seqs), "high": max(seqs)},
         )
     finally:
         con.unregister("story_days")
@@ -345,31 +351,46 @@ def _write(
     )
     con.register("linked", pa.table({"seq": pa.array(linked, pa.int32()), "n": pa.array(counts, pa.int32())}))
     try:
-        con.execute("UPDATE story_texts SET story = p.story FROM placed p WHERE story_texts.seq = p.seq")
-        con.execute("UPDATE story_texts SET links = links + l.n FROM linked l WHERE story_texts.seq = l.seq")
+        # The seq ranges let DuckDB skip the row groups that hold none of the texts updated.
+        con.execute(
+            "UPDATE story_texts SET story = p.story FROM placed p"
+            " WHERE story_texts.seq = p.seq AND story_texts.seq BETWEEN ? AND ?",
+            _span(list(stories)),
+        )
+        con.execute(
+            "UPDATE story_texts SET links = links + l.n FROM linked l"
+            " WHERE story_texts.seq = l.seq AND story_texts.seq BETWEEN ? AND ?",
+            _span(linked.tolist()),
+        )
     finally:
         con.unregister("placed")
         con.unregister("linked")
 
 
-def grow(con: duckdb.DuckDBPyConnection) -> int:
+def _span(seqs: list[int]) -> list[int]:
+    """[lowest, highest] of some seqs ([0, -1], an empty range, for none)."""
+    return [min(seqs), max(seqs)] if seqs else [0, -1]
+
+
+def grow(con: duckdb.DuckDBPyConnection, copies_from: int = 0) -> int:
     """Date and name the texts added since the last ingest (their words are indexed already),
-    then place them in stories. A text's date is the earliest of its copies'."""
+    then place them in stories. A text's date is the earliest of its copies'. copies_from: the
+    first row of copies this ingest added (a new text's copies are all new), so the dates are
+    read from the new copies only, not from the whole archive's."""
     create_tables(con)
-    rows = con.execute(
-        "WITH waiting AS (SELECT seq FROM story_texts WHERE story IS NULL)"
-        " SELECT t.seq, (min(c.published)::DATE - DATE '1970-01-01')::INTEGER AS day, "
-        + ", ".join(f"any_value(t.{name}) AS {name}" for name in ENTITY_COLUMNS)
-        + " FROM texts t SEMI JOIN waiting USING (seq) JOIN copies c USING (article_id)"
-        " GROUP BY t.seq ORDER BY t.seq"
-    ).fetchnumpy()
-    if len(rows["seq"]):
-        named = [
-            [*(p if p is not None else []), *(o if o is not None else [])]
-            for p, o in zip(*(rows[name].tolist() for name in ENTITY_COLUMNS), strict=True)
-        ]
-        days = [None if d is None or d != d else int(d) for d in rows["day"].tolist()]
-        date_and_name(con, rows["seq"].tolist(), days, named)
+    start = con.execute("SELECT coalesce(max(seq) + 1, 0) FROM story_texts").fetchall()[0][0]
+    named = "list_concat(" + ", ".join(f"coalesce(t.{name}, [])" for name in ENTITY_COLUMNS) + ")"
+    # rowid and seq ranges: DuckDB skips the row groups written by earlier ingests.
+    rows = con.sql(
+        "WITH dated AS (SELECT article_id,"
+        " (min(published)::DATE - DATE '1970-01-01')::INTEGER AS day"
+        " FROM copies WHERE rowid >= $copies GROUP BY article_id)"
+        f" SELECT t.seq, d.day, {named} AS named FROM texts t LEFT JOIN dated d USING (article_id)"
+        " WHERE t.seq >= $start ORDER BY t.seq",
+        params={"copies": copies_from, "start": start},
+    ).pl()
+    if rows.height:
+        date_and_name(con, rows["seq"].to_list(), rows["day"].to_list(), rows["named"])
     return assign(con)
 
 
@@ -386,36 +407,75 @@ def cluster(
         return [int(s) for (s,) in con.execute("SELECT story FROM story_texts ORDER BY seq").fetchall()]
 
 
-def derive_stories(con: duckdb.DuckDBPyConnection) -> None:
-    """Each folded article's story and the per-story aggregates the Stories view reads, over the
-    whole store (group-bys, not clustering). Needs text_index, articles, group_sources."""
+def derive_stories(con: duckdb.DuckDBPyConnection, copies_from: int = 0) -> None:
+    """Each folded article's story, and the per-story aggregates the Stories view reads for the
+    stories this ingest touched: those of every text folded into an article that got a copy
+    (copies from row copies_from on; 0: all of them). Needs text_index, articles, group_sources.
+
+    An untouched story keeps its row: its articles, their dates, titles and outlets are those of
+    the last ingest (near-copy groups only ever merge, and a merge involves a new copy).
+    article_stories is rebuilt whole, narrow and unsorted: the fold numbers articles afresh
+    (idx) at every ingest."""
     con.execute(
         "CREATE OR REPLACE TABLE article_stories AS SELECT i.idx, arg_min(s.story, i.seq) AS story"
-        " FROM text_index i JOIN story_texts s USING (seq) GROUP BY i.idx ORDER BY i.idx"
+        " FROM text_index i JOIN story_texts s USING (seq) GROUP BY i.idx"
     )
+    con.execute(STORIES_TABLE)
     con.execute(
         """
-        CREATE OR REPLACE TABLE stories AS
-        WITH central AS (
-            SELECT s.story, arg_min(i.idx, (-s.links, s.day, s.seq)) AS idx
-            FROM story_texts s JOIN text_index i USING (seq) GROUP BY s.story
-        ),
-        counted AS (
-            SELECT m.story, min(a.published)::DATE AS first, max(a.published)::DATE AS last,
-                   count(*)::INTEGER AS articles
-            FROM article_stories m JOIN articles a USING (idx) GROUP BY m.story
-        ),
-        outlets AS (
-            SELECT m.story, count(DISTINCT g.source)::INTEGER AS outlets
-            FROM article_stories m JOIN group_sources g USING (idx) GROUP BY m.story
+        CREATE OR REPLACE TEMP TABLE touched AS
+        WITH hit AS (
+            SELECT DISTINCT i.idx FROM text_index i
+            SEMI JOIN (SELECT article_id FROM copies WHERE rowid >= $copies) c USING (article_id)
         )
-        SELECT c.story, t.article_id AS story_id, a.title AS label, c.first, c.last, c.articles,
-               coalesce(o.outlets, 0) AS outlets
-        FROM counted c JOIN texts t ON t.seq = c.story
-        LEFT JOIN central x USING (story) LEFT JOIN articles a ON a.idx = x.idx
-        LEFT JOIN outlets o USING (story)
-        ORDER BY c.story
-        """
+        SELECT DISTINCT s.story FROM text_index i SEMI JOIN hit USING (idx)
+        JOIN story_texts s USING (seq)
+        """,
+        {"copies": copies_from},
     )
-    con.execute("CREATE INDEX stories_by_id ON stories (story_id)")
-    con.execute("CREATE INDEX article_stories_by_story ON article_stories (story)")
+    try:
+        con.execute("DELETE FROM stories WHERE story IN (SELECT story FROM touched)")
+        # A story's texts all come at or after its founder (a text only joins earlier texts), so
+        # the seq-ordered tables are read from the first touched story on (DuckDB skips the row
+        # groups before it).
+        first = con.execute("SELECT coalesce(min(story), 0) FROM touched").fetchall()[0][0]
+        con.execute(_TOUCHED_STORIES_SQL, {"first": first})
+    finally:
+        con.execute("DROP TABLE touched")
+    con.execute("CREATE INDEX IF NOT EXISTS stories_by_id ON stories (story_id)")
+
+
+STORIES_TABLE = (
+    "CREATE TABLE IF NOT EXISTS stories (story INTEGER, story_id VARCHAR, label VARCHAR,"
+    " first DATE, last DATE, articles INTEGER, outlets INTEGER)"
+)
+
+# The aggregates of the touched stories. label: the title of the article of the story's most
+# linked text (the earliest of ties); story_id: the founder text's article_id.
+_TOUCHED_STORIES_SQL = """
+INSERT INTO stories
+WITH members AS MATERIALIZED (
+    SELECT m.idx, m.story, a.published
+    FROM article_stories m SEMI JOIN touched USING (story) JOIN articles a USING (idx)
+),
+central AS (
+    SELECT s.story, arg_min(i.idx, (-s.links, s.day, s.seq)) AS idx
+    FROM story_texts s SEMI JOIN touched USING (story) JOIN text_index i USING (seq)
+    WHERE s.seq >= $first AND i.seq >= $first
+    GROUP BY s.story
+),
+counted AS (
+    SELECT story, min(published)::DATE AS first, max(published)::DATE AS last,
+           count(*)::INTEGER AS articles
+    FROM members GROUP BY story
+),
+outlets AS (
+    SELECT m.story, count(DISTINCT g.source)::INTEGER AS outlets
+    FROM members m JOIN group_sources g USING (idx) GROUP BY m.story
+)
+SELECT c.story, t.article_id AS story_id, a.title AS label, c.first, c.last, c.articles,
+       coalesce(o.outlets, 0) AS outlets
+FROM counted c JOIN texts t ON t.seq = c.story AND t.seq >= $first
+LEFT JOIN central x USING (story) LEFT JOIN articles a ON a.idx = x.idx
+LEFT JOIN outlets o USING (story)
+"""
