@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, make_dataclass
@@ -342,30 +343,33 @@ class Store:
         return Summary(int(row[0]), int(row[5]), first, last, int(row[3]), int(row[4]))
 
     def core_span(self, filters: Filters) -> CoreSpan:
-        """Where the matching coverage is: the dates between the 5th and 95th percentile, widened
+        """Where the matching coverage is: the days between the 5th and 95th percentile, widened
         by a margin, and how many dated articles lie outside. The whole span when it is not much
-        wider (a few far outliers must not stretch the default chart over years)."""
-        low_q, high_q = CORE_QUANTILES
+        wider (a few far outliers must not stretch the default chart over years).
+
+        Read from the matching articles per day (one hash aggregate: at 1M articles a sort of
+        every matching date and a second count cost ~100 ms a rerun). A percentile is the day of
+        the article at rank ceil(q * n) in date order, as SQL's quantile_disc ranks."""
         with self._cursor() as cur:
             where, params = self._where(cur, filters)
-            low, high, first, last = cur.execute(
-                f"SELECT quantile_disc(published, {low_q}), quantile_disc(published, {high_q}),"
-                f" min(published), max(published) FROM articles a WHERE {where} AND published IS NOT NULL",
+            per_day = cur.execute(
+                "SELECT (a.published::DATE - DATE '1970-01-01')::INTEGER AS day, count(*) AS n"
+                f" FROM articles a WHERE {where} AND a.published IS NOT NULL GROUP BY ALL ORDER BY day",
                 params,
-            ).fetchall()[0]
-            if first is None:
-                return CoreSpan(None, None, 0)
-            low, high, first, last = map(_as_date, (low, high, first, last))
-            margin = timedelta(days=int((high - low).days * CORE_MARGIN) + 1)
-            start, end = max(low - margin, first), min(high + margin, last)
-            whole = (last - first).days
-            if whole < CORE_MIN_DAYS or whole < CORE_STRETCH * max((end - start).days, 1):
-                return CoreSpan(first, last, 0)
-            outside = cur.execute(
-                f"SELECT count(*) FROM articles a WHERE {where} AND (published < ? OR published > ?)",
-                [*params, start, end],
-            ).fetchall()[0][0]
-        return CoreSpan(start, end, int(outside), first, last)
+            ).fetchnumpy()
+        days, counts = np.asarray(per_day["day"], np.int64), np.asarray(per_day["n"], np.int64)
+        if not len(days):
+            return CoreSpan(None, None, 0)
+        ranks = np.cumsum(counts)  # articles up to and including each day
+        low, high = (days[np.searchsorted(ranks, max(math.ceil(q * ranks[-1]), 1))] for q in CORE_QUANTILES)
+        first, last, low, high = (EPOCH + timedelta(days=int(d)) for d in (days[0], days[-1], low, high))
+        margin = timedelta(days=int((high - low).days * CORE_MARGIN) + 1)
+        start, end = max(low - margin, first), min(high + margin, last)
+        whole = (last - first).days
+        if whole < CORE_MIN_DAYS or whole < CORE_STRETCH * max((end - start).days, 1):
+            return CoreSpan(first, last, 0)
+        inside = (days >= (start - EPOCH).days) & (days <= (end - EPOCH).days)
+        return CoreSpan(start, end, int(counts[~inside].sum()), first, last)
 
     def facets(self, filters: Filters, limit: int = FACET_LIMIT) -> dict[str, pd.DataFrame]:
         """Per kind, the values carried by the matching articles with their counts: the chosen

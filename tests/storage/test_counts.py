@@ -136,3 +136,49 @@ def test_far_outliers_are_counted_outside_the_core_span(tmp_path: Path) -> None:
         assert opened.core_span(Filters(date_from=pd.Timestamp("2024-01-01").date())).outside == 0
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_core_span_is_the_percentiles_sql_ranks(tmp_path: Path, seed: int) -> None:
+    """The per-day reading of the core span against quantile_disc over every matching date."""
+    import numpy as np
+
+    from loaders.normalize import build_corpus, copies_from_raw
+    from loaders.schema import RawArticle
+    from storage.build import write_store
+    from storage.query import CORE_MARGIN, CORE_QUANTILES
+
+    rng = np.random.default_rng(seed)
+    days = [*rng.integers(0, 40, 50).tolist(), *rng.integers(-900, 900, 4).tolist()]
+    base = pd.Timestamp("2024-03-01")
+    raws = [
+        RawArticle(
+            title=f"Round {i} of harbour talks",
+            body=f"Negotiators met for round {i} of the harbour talks in Tunis. " * 4,
+            published_meta=(base + pd.Timedelta(days=d)).date().isoformat(),
+            source="Wire",
+            origin=f"r{i}",
+        )
+        for i, d in enumerate(days)
+    ]
+    path = tmp_path / "corpus"
+    write_store(build_corpus(copies_from_raw(raws)), path)
+    opened = Store(path)
+    try:
+        core = opened.core_span(Filters())
+        with opened._cursor() as cur:
+            low, high, first, last = cur.execute(
+                f"SELECT quantile_disc(published, {CORE_QUANTILES[0]}), quantile_disc(published,"
+                f" {CORE_QUANTILES[1]}), min(published), max(published) FROM articles"
+                " WHERE published IS NOT NULL"
+            ).fetchall()[0]
+            low, high, first, last = (pd.Timestamp(v).date() for v in (low, high, first, last))
+            margin = pd.Timedelta(days=int((high - low).days * CORE_MARGIN) + 1)
+            start, end = max(low - margin, first), min(high + margin, last)
+            outside = cur.execute(
+                "SELECT count(*) FROM articles WHERE published < ? OR published > ?", [start, end]
+            ).fetchall()[0][0]
+        assert (core.first, core.last, core.outside) == (start, end, outside)
+        assert outside > 0  # the far dates do fall outside, so the comparison says something
+    finally:
+        opened.close()
