@@ -195,6 +195,7 @@ class Store:
         self.search_ids = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_ids)
         self.search_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_articles)
         self.ranked_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._ranked_articles)
+        self.search_bits = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_bits)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -258,7 +259,7 @@ class Store:
             clauses.append(stories.story_clause(params, filters.story))
         search = parse_search(filters.search)
         if not search.empty:
-            clauses.append(self._search_clause(cur, search))
+            clauses.append(self._search_clause(search, params))
         return (" AND ".join(clauses) or "TRUE"), params
 
     def _facet_clause(
@@ -277,20 +278,30 @@ class Store:
             )
         return f"a.idx IN (SELECT idx FROM entities WHERE value_id IN ({marks}){primary})"
 
-    def _search_clause(self, cur: duckdb.DuckDBPyConnection, search: SearchQuery) -> str:
-        """Run the full-text part in SQLite and hand DuckDB the matching texts as a table.
+    def _search_clause(self, search: SearchQuery, params: list[object]) -> str:
+        """Run the full-text part in SQLite and hand DuckDB the matching articles as one bit per
+        article idx (idx are dense from 0): a bit test per row costs ~8 ms at 1M articles where
+        a semi join with the hits cost ~60 ms, and a rerun asks five or six questions.
 
         A story matches when any of its texts (the article or a copy folded into it) matches.
         """
         positive, excluded = search.positive_fts(), search.excluded_fts()
         if positive and excluded:
-            hits, negate = self.search_articles(f"({positive}) NOT ({excluded})"), ""
+            match, wanted = f"({positive}) NOT ({excluded})", 1
         elif positive:
-            hits, negate = self.search_articles(positive), ""
+            match, wanted = positive, 1
         else:
-            hits, negate = self.search_articles(excluded or '""'), "NOT "
-        cur.register("search_hits", pa.table({"idx": pa.array(hits, type=pa.int32())}))
-        return f"a.idx {negate}IN (SELECT idx FROM search_hits)"
+            match, wanted = excluded or '""', 0
+        params.append(self.search_bits(match))
+        return f"get_bit(?::BIT, a.idx) = {wanted}"
+
+    def _search_bits(self, match: str) -> str:
+        """'1' at each matching article's idx, '0' elsewhere, as DuckDB reads a BIT string."""
+        hits = self.search_articles(match)
+        hits = hits[hits >= 0]  # -1: a text of no article
+        mask = np.zeros(max(self.size, int(hits.max()) + 1 if len(hits) else 0, 1), dtype=np.uint8)
+        mask[hits] = 1
+        return (mask + ord("0")).tobytes().decode("ascii")
 
     def _search_articles(self, match: str) -> np.ndarray:
         """Article idx whose story has a text matching: mapped once per search, not per query."""
