@@ -433,3 +433,46 @@ def test_tags_carry_evidence() -> None:
     assert set(mention(tags, "country", "JOR")["evidence"].split(" | ")) == {"jordan", "amman"}
     assert mention(tags, "topic", "airstrikes")["evidence"] == "air strikes"
     assert mention(tags, "person", "Jane Roe")["evidence"] == "Jane Roe"
+
+
+# A state the headline names is a main actor however briefly the body names it; a headline place,
+# the war's name or a group named after a country is left to the body's weight.
+_BODY_ABOUT_JORDAN = (
+    "Jordanian officials said the Allenby crossing would stay shut for a third day.\n\n"
+    "Jordan's foreign ministry said trucks were waiting near Amman. Jordanian police closed "
+    "the road. Officials in Jordan said the queue had grown overnight.\n\n"
+    "A US official said the decision was regrettable."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "primary", "not_primary"),
+    [
+        ("US presses Jordan to reopen the crossing", "USA", None),
+        ("Washington presses Jordan to reopen the crossing", "USA", None),
+        ("Americans urge Jordan to reopen the crossing", "USA", None),
+        ("Crossing stays shut for a third day", "JOR", "USA"),
+    ],
+)
+def test_headline_state_is_primary(title: str, primary: str, not_primary: str | None) -> None:
+    found = tag_one(_BODY_ABOUT_JORDAN, title).countries_primary[0]
+    assert primary in found
+    assert not_primary is None or not_primary not in found
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Sheffield vigil for Gaza draws hundreds",  # a place: the protest's cause
+        "Sheffield vigil marks a year of the Israel-Gaza war",  # the war's own name
+        "Palestine Action members held after Sheffield protest",  # a group named after a country
+    ],
+)
+def test_headline_place_or_name_is_not_forced_primary(title: str) -> None:
+    body = (
+        "Hundreds gathered in Sheffield on Saturday evening, South Yorkshire Police said.\n\n"
+        "Sheffield council said the event was peaceful. Local MPs in Sheffield and Rotherham "
+        "asked the Home Office for more support.\n\n"
+        "Speakers recalled the war in Gaza."
+    )
+    assert tag_one(body, title).countries_primary[0] == ["GBR"]
