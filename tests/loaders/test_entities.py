@@ -476,3 +476,26 @@ def test_headline_place_or_name_is_not_forced_primary(title: str) -> None:
         "Speakers recalled the war in Gaza."
     )
     assert tag_one(body, title).countries_primary[0] == ["GBR"]
+
+
+# Standard designations the gazetteer lists beside a body's name (organizations.csv aliases).
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("The UN agency for Palestinian refugees said its schools were full.", "UNRWA", None),
+        ("The UN Palestinian refugee agency warned of collapse.", "UNRWA", None),
+        ("Unwra's director said the shelters were full.", "UNRWA", None),  # a common misspelling
+        ("The health ministry run by Hamas said the toll had risen.", "Gaza Health Ministry", None),
+        ("The former House Speaker said she was worried.", "House of Representatives", None),
+        ("Forty House members signed the letter.", "House of Representatives", None),
+        ("The White House said the talks went well.", "White House", "House of Representatives"),
+        ("The chairman of the Joint Chiefs of Staff flew in.", "Joint Chiefs of Staff", None),
+        ("Stop the War organised a march to Whitehall.", "Stop the War Coalition", None),
+        # as words of a sentence, not the coalition's name
+        ("Marchers urged ministers to stop the war now.", None, "Stop the War Coalition"),
+    ],
+)
+def test_organization_designations(text: str, present: str | None, absent: str | None) -> None:
+    found = tag_one(text).organizations[0]
+    assert present is None or present in found
+    assert absent is None or absent not in found
