@@ -466,6 +466,7 @@ def test_headline_state_is_primary(title: str, primary: str, not_primary: str | 
         "Sheffield vigil for Gaza draws hundreds",  # a place: the protest's cause
         "Sheffield vigil marks a year of the Israel-Gaza war",  # the war's own name
         "Palestine Action members held after Sheffield protest",  # a group named after a country
+        "Sheffield pro-Palestinian march passes peacefully",  # a cause, not a place or an actor
     ],
 )
 def test_headline_place_or_name_is_not_forced_primary(title: str) -> None:
@@ -499,3 +500,17 @@ def test_organization_designations(text: str, present: str | None, absent: str |
     found = tag_one(text).organizations[0]
     assert present is None or present in found
     assert absent is None or absent not in found
+
+
+def test_a_cause_weighs_like_the_war_name() -> None:
+    """A march's cause ("pro-Palestinian", "anti-Israel") is a mention of the country weighing a
+    quarter, so a UK protest story stays primarily the UK."""
+    body = (
+        "Pro-Palestinian marchers and a smaller pro-Israel group met in Leeds on Saturday.\n\n"
+        "West Yorkshire Police said the pro-Palestinian march was peaceful. Organisers of the "
+        "pro-Palestinian rally said they would return to Leeds next week, and an anti-Israel "
+        "banner was removed."
+    )
+    tags = tag_one(body, "Rival marches pass off peacefully")
+    assert tags.countries_primary[0] == ["GBR"]
+    assert {"PSE", "ISR"} <= set(tags.countries[0])
