@@ -514,3 +514,26 @@ def test_a_cause_weighs_like_the_war_name() -> None:
     tags = tag_one(body, "Rival marches pass off peacefully")
     assert tags.countries_primary[0] == ["GBR"]
     assert {"PSE", "ISR"} <= set(tags.countries[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "organizations", "people"),
+    [
+        # an owner's unit is an organization; an owner's member is a person
+        ("The area was taken by the KDF's Ridgeback Brigade.", {"Ridgeback Brigade"}, []),
+        ("The RDP's Paul Doherty spoke at the rally.", set(), ["Paul Doherty"]),
+        # a title word that names a body ("Representative") before an institution word
+        (
+            "She now heads the Representative Council of Ruritanian Churches.",
+            {"Representative Council of Ruritanian Churches"},
+            [],
+        ),
+        ("Representative Jane Roe voted against the bill.", set(), ["Jane Roe"]),
+    ],
+)
+def test_organization_or_person_by_its_last_word(
+    text: str, organizations: set[str], people: list[str]
+) -> None:
+    tags = tag_one(text)
+    assert set(tags.organizations[0]) == organizations
+    assert tags.people[0] == people
