@@ -57,6 +57,8 @@ VETO = "veto"
 # Marks a gazetteer phrase that matches only with its case (organizations.csv `cased`).
 CASED_MARK = "="
 COUNTRY_HINT = "country_hint"
+# country_terms.csv kinds that name a state itself (not "place" or "label"): in a headline, primary.
+HEADLINE_TERM_KINDS = ("name", "demonym", "capital")
 # Between a topic cue and its weight in topics.csv: "visit:0.5".
 CUE_WEIGHT_MARK = ":"
 
@@ -113,6 +115,10 @@ class Gazetteer:
     organization_keys: set[str] = field(default_factory=set)  # lowercase patterns of organizations
     known_keys: set[str] = field(default_factory=set)  # lowercase patterns of places and organizations
     demonyms: dict[str, str] = field(default_factory=dict)  # country word -> demonym ("egypt": "Egyptian")
+    # pattern, value: phrases naming a state itself, which make it primary when in the headline
+    headline_countries: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"pattern": pl.String, "value": pl.String})
+    )
 
 
 @dataclass
@@ -265,6 +271,7 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
         organization_keys=lowercase["organization"],
         known_keys=lowercase["organization"] | lowercase["country"],
         demonyms=_demonyms(folder, countries),
+        headline_countries=_headline_countries(folder, countries, own, entities, nesting),
     )
 
 
@@ -279,6 +286,33 @@ def _demonyms(folder: Path, countries: dict[str, tuple[str, str]]) -> dict[str, 
     words = {r["pattern"]: r["iso3"] for r in rows if r["kind"] in ("name", "demonym")}
     words |= {name: iso3 for iso3, (name, _region) in countries.items() if iso3 != "PSE"}
     return {normalize_phrase(w.lower()).strip(): first[iso3] for w, iso3 in words.items() if iso3 in first}
+
+
+def _headline_countries(
+    folder: Path,
+    countries: dict[str, tuple[str, str]],
+    own: dict[str, dict[tuple[str, str], float]],
+    entities: dict[str, dict[tuple[str, str], float]],
+    nesting: dict[tuple[str, str], int],
+) -> pl.DataFrame:
+    """(pattern, value) of the phrases that name a state as an actor: its name, its people, its
+    capital, one of its institutions, or a phrase holding one ("Israeli settlements").
+    Cities and regions are left out: a headline place is as often a protest's cause as its setting
+    ("vigil for Gaza" in a Sheffield story); so is the war's own name."""
+    phrases = [name for name, _region in countries.values()]
+    terms = read_table(folder / "country_terms.csv")
+    phrases += [r["pattern"] for r in terms if r["kind"] in HEADLINE_TERM_KINDS]
+    for r in read_table(folder / "organizations.csv"):
+        if r.get("iso3"):
+            cased = [CASED_MARK + a for a in split_aliases(r.get("cased", ""))]
+            phrases += [r["name"], *split_aliases(r["aliases"]), *cased]
+    keys = {k if k in own else k.lower() for k in map(_pattern_key, phrases)}
+    found = {(k, v) for k in keys for kind, v in entities.get(k, {}) if kind == "country"}
+    # A phrase holding one, unless it is a name: "Palestine Action" is a British group.
+    for child, parent in nesting:
+        if child in keys and not {kind for kind, _ in own[parent]} & {"country", "organization", "person"}:
+            found |= {(parent, v) for kind, v in entities[parent] if kind == "country"}
+    return pl.DataFrame(sorted(found), schema={"pattern": pl.String, "value": pl.String}, orient="row")
 
 
 def _fold_acronyms_into_lowercase(
@@ -363,6 +397,7 @@ def tag_articles(
     segments = _segments(titles, bodies, captions)
     hits = _subtract_nested(_match(segments, gaz), gaz.nesting)
     scored = _score(hits, gaz.entities)
+    headline = _headline_states(hits, gaz.headline_countries)
     # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
     prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
     found = [
@@ -382,7 +417,7 @@ def tag_articles(
     n = len(titles)
     return Tags(
         countries=_lists(scored.filter(pl.col("kind") == "country"), n),
-        countries_primary=_lists(_primary(scored.filter(pl.col("kind") == "country")), n),
+        countries_primary=_lists(_primary(scored.filter(pl.col("kind") == "country"), headline), n),
         people=_lists(scored.filter(pl.col("kind") == "person"), n),
         organizations=_lists(scored.filter(pl.col("kind") == "organization"), n),
         topics=_lists(scored.filter(pl.col("kind") == "topic"), n),
@@ -525,8 +560,23 @@ def _apply_rules(scored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _primary(countries: pl.DataFrame) -> pl.DataFrame:
-    """The few countries a story is about: the top scorer, and any close enough to it."""
+def _headline_states(hits: pl.DataFrame, headline_countries: pl.DataFrame) -> pl.DataFrame:
+    """(position, value) of the states each article's headline names (titles are a few words:
+    this joins a few percent of the hits)."""
+    return (
+        hits.filter(pl.col("section_weight") == TITLE_WEIGHT)
+        .join(headline_countries, on="pattern")
+        .select("position", "value", in_title=pl.lit(True))
+        .unique(["position", "value"])
+    )
+
+
+def _primary(countries: pl.DataFrame, headline: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The few countries a story is about: the top scorer, any close enough to it, and any state
+    the headline names ("Washington urges Amman to reopen crossing": the US is a main actor
+    however few times the body names it)."""
+    if headline is not None:
+        countries = countries.join(headline, on=["position", "value"], how="left")
     ranked = countries.sort(
         ["position", "score", "count", "value"], descending=[False, True, True, False]
     ).with_columns(
@@ -536,6 +586,8 @@ def _primary(countries: pl.DataFrame) -> pl.DataFrame:
     keep = (pl.col("rank") == 0) | (
         (pl.col("rank") < MAX_PRIMARY) & (pl.col("score") >= PRIMARY_MIN_SHARE * pl.col("top"))
     )
+    if headline is not None:
+        keep = keep | ((pl.col("rank") < MAX_PRIMARY) & pl.col("in_title").fill_null(False))
     return ranked.filter(keep)
 
 
