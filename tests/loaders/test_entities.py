@@ -433,3 +433,13 @@ def test_tags_carry_evidence() -> None:
     assert set(mention(tags, "country", "JOR")["evidence"].split(" | ")) == {"jordan", "amman"}
     assert mention(tags, "topic", "airstrikes")["evidence"] == "air strikes"
     assert mention(tags, "person", "Jane Roe")["evidence"] == "Jane Roe"
+
+
+def test_evidence_is_the_first_phrases_in_order() -> None:
+    # Six phrases of one country, written out of order: the evidence keeps the first five sorted.
+    tags = tag_one(
+        "Zarqa and Aqaba were quiet. Jordanians in Amman and the Hashemite Kingdom's Jordanian "
+        "officials said Jordan would help."
+    )
+    phrases = ["amman", "aqaba", "hashemite kingdom", "jordan", "jordanian", "jordanians", "zarqa"]
+    assert mention(tags, "country", "JOR")["evidence"].split(" | ") == phrases[:5]
