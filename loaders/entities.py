@@ -125,9 +125,7 @@ class PatternIndex:
     pattern strings. Codes follow the phrases' order, so sorting codes sorts the evidence."""
 
     pattern_type: pl.Enum  # every pattern, in code order
-    phrases: (
-        pl.Series
-    )  # code -> the pattern without its padding, as evidence shows it (an Enum in code order)
+    phrases: pl.Series  # code -> the pattern unpadded, as evidence shows it (an Enum, code order)
     entities: pl.DataFrame  # code, entity, weight
     kinds: pl.Series  # entity -> kind
     values: pl.Series  # entity -> value
@@ -380,10 +378,9 @@ def tag_articles(
     """Countries, primary countries, people, organizations and topics of a batch of articles."""
     gaz = gazetteer or load_gazetteer()
     index = _pattern_index(gaz)
-    n = len(titles)
     segments = _segments(titles, bodies, captions)
     hits = _subtract_nested(_match(segments, gaz), index.nesting)
-    scored = _score(hits, index, n)
+    scored = _score(hits, index, segments)
     # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
     prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
     found = [
@@ -393,6 +390,7 @@ def tag_articles(
     # One row per (article, entity); most-mentioned first, the weightier mention breaking ties.
     scored = _apply_rules(_merge(scored, [f for f in found if f.height]))
     scored = scored.sort(["position", "count", "score", "value"], descending=[False, True, True, False])
+    n = len(titles)
     return Tags(
         countries=_lists(scored.filter(pl.col("kind") == "country"), n),
         countries_primary=_lists(_primary(scored.filter(pl.col("kind") == "country")), n),
@@ -480,7 +478,7 @@ def _segments(
         pl.col("text").str.replace_many(list(SEPARATORS), _SPACES, leftmost=True),
         pl.lit(" "),
     )
-    # A segment's number is its section's place in the concat times n plus the article's position.
+    # A segment's number is its row: the hits carry it instead of (position, section weight).
     return (
         segments.with_columns(cased=spaced)
         .with_columns(lower=pl.col("cased").str.to_lowercase())
@@ -535,42 +533,33 @@ def _subtract_nested(hits: pl.DataFrame, nesting: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _score(hits: pl.DataFrame, index: PatternIndex, n: int) -> pl.DataFrame:
+def _score(hits: pl.DataFrame, index: PatternIndex, segments: pl.DataFrame) -> pl.DataFrame:
     """Per (article, kind, value): mentions, a score weighted by section and kind of phrase, and
-    the codes of the phrases that matched (the evidence, tidied in _mentions for the tags kept)."""
-    section = pl.col("segment") // max(n, 1)
-    section_weight = (
-        pl.when(section == 0)
-        .then(TITLE_WEIGHT)
-        .when(section == 1)
-        .then(LEAD_WEIGHT)
-        .when(section == 2)
-        .then(BODY_WEIGHT)
-        .otherwise(CAPTION_WEIGHT)
-    )
+    the phrases that matched (the evidence, sorted here and cut in _mentions for the tags kept)."""
     # In code order, so each tag's phrases come out sorted (codes sort as the phrases do).
     joined = hits.join(index.entities, on="code").sort("code")
+    segment, code = joined.get_column("segment"), joined.get_column("code")
     grouped = (
         joined.with_columns(
-            position=pl.col("segment") % max(n, 1),
-            section_weight=section_weight,
-            phrase=index.phrases.gather(joined.get_column("code")),
+            position=segments.get_column("position").gather(segment),
+            section_weight=segments.get_column("section_weight").gather(segment),
+            phrase=index.phrases.gather(code),
         )
         .group_by("position", "entity")
         .agg(
             pl.col("n").sum().alias("count"),
             (pl.col("n") * pl.col("section_weight") * pl.col("weight")).sum().alias("score"),
-            pl.col("phrase").unique(maintain_order=True).alias("codes"),
+            pl.col("phrase").unique(maintain_order=True).alias("phrases"),
         )
     )
     entity = grouped.get_column("entity")
     return grouped.select(
-        pl.col("position").cast(pl.UInt32),
+        "position",
         kind=index.kinds.gather(entity),
         value=index.values.gather(entity),
         count="count",
         score="score",
-        codes="codes",
+        phrases="phrases",
     )
 
 
@@ -598,7 +587,7 @@ def _merge(scored: pl.DataFrame, found: list[pl.DataFrame]) -> pl.DataFrame:
     if not extra.join(scored, on=keys, how="semi").height:
         return both
     return both.group_by(keys).agg(
-        pl.col("count").sum(), pl.col("score").sum(), pl.col("codes").first(), pl.col("evidence").first()
+        pl.col("count").sum(), pl.col("score").sum(), pl.col("phrases").first(), pl.col("evidence").first()
     )
 
 
@@ -645,7 +634,7 @@ def _lists(scored: pl.DataFrame, n: int) -> list[list[str]]:
 def _mentions(scored: pl.DataFrame) -> pd.DataFrame:
     """The long form the store keeps for facets: one row per (article, kind, value)."""
     # The gazetteer's phrases come sorted from _score; a found name's evidence is its own.
-    phrases = pl.col("codes").list.head(MAX_EVIDENCE).cast(pl.List(pl.String)).list.join(EVIDENCE_SEPARATOR)
+    phrases = pl.col("phrases").list.head(MAX_EVIDENCE).cast(pl.List(pl.String)).list.join(EVIDENCE_SEPARATOR)
     table = scored.select(
         pl.col("position").cast(pl.Int64),
         pl.col("kind"),
