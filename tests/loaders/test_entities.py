@@ -537,3 +537,13 @@ def test_organization_or_person_by_its_last_word(
     tags = tag_one(text)
     assert set(tags.organizations[0]) == organizations
     assert tags.people[0] == people
+
+
+def test_evidence_is_the_first_phrases_in_order() -> None:
+    # Six phrases of one country, written out of order: the evidence keeps the first five sorted.
+    tags = tag_one(
+        "Zarqa and Aqaba were quiet. Jordanians in Amman and the Hashemite Kingdom's Jordanian "
+        "officials said Jordan would help."
+    )
+    phrases = ["amman", "aqaba", "hashemite kingdom", "jordan", "jordanian", "jordanians", "zarqa"]
+    assert mention(tags, "country", "JOR")["evidence"].split(" | ") == phrases[:5]
