@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -348,6 +349,25 @@ def report(result: Score, predicted: Sequence[dict] | None = None, worst: int = 
     return "\n".join(lines)
 
 
+def source_group(record: dict) -> str:
+    """The outlet a gold record comes from (its URL's host), or its folder when it has no URL."""
+    host = urlsplit(record.get("url") or "").netloc.removeprefix("www.")
+    return host or Path(record["file"]).parent.name
+
+
+def report_groups(gold: Sequence[dict], predicted: Sequence[dict]) -> str:
+    """P / R / F1 per kind within each source group: a rule tuned to one outlet shows here."""
+    groups: dict[str, list[int]] = {}
+    for i, record in enumerate(gold):
+        groups.setdefault(source_group(record), []).append(i)
+    lines = [f"{'source group':<22}{'n':>4}  " + "".join(f"{k[:17]:>18}" for k in KINDS)]
+    for name, ids in sorted(groups.items()):
+        result = score([gold[i] for i in ids], [predicted[i] for i in ids])
+        cells = "".join(f"{c.precision:>8.2f}/{c.recall:.2f}/{c.f1:.2f}"[-18:] for c in result.kinds.values())
+        lines.append(f"{name:<22}{len(ids):>4}  {cells}")
+    return "\n".join([*lines, "(each cell: P/R/F1)"])
+
+
 def speed(path: Path, repeats: int = SPEED_REPEATS) -> str:
     """tag_articles throughput on the articles of a JSONL file (benchmarks/generate.py writes one)."""
     from loaders.entities import load_gazetteer, tag_articles
@@ -377,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=GOLD_FILE)
     parser.add_argument("--sample", action="store_true", help="print the seeded draw for labelling")
     parser.add_argument("--speed", type=Path, help="time tag_articles on a JSONL file of articles")
+    parser.add_argument("--groups", action="store_true", help="also print the figures per source group")
     args = parser.parse_args(argv)
     if args.speed:
         print(speed(args.speed))
@@ -392,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     predicted = predict(articles)
     print(f"{len(gold)} gold articles from {args.shared}\n")
     print(report(score(gold, predicted), predicted))
+    if args.groups:
+        print("\n" + report_groups(gold, predicted))
     return 0
 
 

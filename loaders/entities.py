@@ -57,6 +57,8 @@ VETO = "veto"
 # Marks a gazetteer phrase that matches only with its case (organizations.csv `cased`).
 CASED_MARK = "="
 COUNTRY_HINT = "country_hint"
+# country_terms.csv kinds that name a state itself (not "place" or "label"): in a headline, primary.
+HEADLINE_TERM_KINDS = ("name", "demonym", "capital")
 # Between a topic cue and its weight in topics.csv: "visit:0.5".
 CUE_WEIGHT_MARK = ":"
 
@@ -97,6 +99,7 @@ _INITIAL_STOP = r"(?-u:\b)([A-Z])\. "
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
 _SPACES = [" "] * len(SEPARATORS)
 _SCORED_SCHEMA = name_patterns.SCORED_SCHEMA  # one shape for every scored mention
+_KEY_SHIFT = 1 << 32  # (segment, pattern code) as one integer: segment * _KEY_SHIFT + code
 _SPLIT = re.compile("[" + re.escape("".join(SEPARATORS)) + r"\s]+")
 
 
@@ -113,6 +116,26 @@ class Gazetteer:
     organization_keys: set[str] = field(default_factory=set)  # lowercase patterns of organizations
     known_keys: set[str] = field(default_factory=set)  # lowercase patterns of places and organizations
     demonyms: dict[str, str] = field(default_factory=dict)  # country word -> demonym ("egypt": "Egyptian")
+    # pattern, value: phrases naming a state itself, which make it primary when in the headline
+    headline_countries: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"pattern": pl.String, "value": pl.String})
+    )
+    # The same tables keyed by integers, built at the first tagging (see _pattern_index).
+    index: PatternIndex | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class PatternIndex:
+    """The gazetteer's match tables with every pattern a code and every (kind, value) an entity
+    number: the per-hit groups and joins run on integers, about three times cheaper than on the
+    pattern strings. Codes follow the phrases' order, so sorting codes sorts the evidence."""
+
+    pattern_type: pl.Enum  # every pattern, in code order
+    phrases: pl.Series  # code -> the pattern unpadded, as evidence shows it (an Enum, code order)
+    entities: pl.DataFrame  # code, entity, weight
+    kinds: pl.Series  # entity -> kind
+    values: pl.Series  # entity -> value
+    nesting: pl.DataFrame  # code (the child), parent (its code), multiplicity
 
 
 @dataclass
@@ -265,6 +288,7 @@ def _build_gazetteer(folder: Path) -> Gazetteer:
         organization_keys=lowercase["organization"],
         known_keys=lowercase["organization"] | lowercase["country"],
         demonyms=_demonyms(folder, countries),
+        headline_countries=_headline_countries(folder, countries, own, entities, nesting),
     )
 
 
@@ -279,6 +303,33 @@ def _demonyms(folder: Path, countries: dict[str, tuple[str, str]]) -> dict[str, 
     words = {r["pattern"]: r["iso3"] for r in rows if r["kind"] in ("name", "demonym")}
     words |= {name: iso3 for iso3, (name, _region) in countries.items() if iso3 != "PSE"}
     return {normalize_phrase(w.lower()).strip(): first[iso3] for w, iso3 in words.items() if iso3 in first}
+
+
+def _headline_countries(
+    folder: Path,
+    countries: dict[str, tuple[str, str]],
+    own: dict[str, dict[tuple[str, str], float]],
+    entities: dict[str, dict[tuple[str, str], float]],
+    nesting: dict[tuple[str, str], int],
+) -> pl.DataFrame:
+    """(pattern, value) of the phrases that name a state as an actor: its name, its people, its
+    capital, one of its institutions, or a phrase holding one ("Israeli settlements").
+    Cities and regions are left out: a headline place is as often a protest's cause as its setting
+    ("vigil for Gaza" in a Sheffield story); so is the war's own name."""
+    phrases = [name for name, _region in countries.values()]
+    terms = read_table(folder / "country_terms.csv")
+    phrases += [r["pattern"] for r in terms if r["kind"] in HEADLINE_TERM_KINDS]
+    for r in read_table(folder / "organizations.csv"):
+        if r.get("iso3"):
+            cased = [CASED_MARK + a for a in split_aliases(r.get("cased", ""))]
+            phrases += [r["name"], *split_aliases(r["aliases"]), *cased]
+    keys = {k if k in own else k.lower() for k in map(_pattern_key, phrases)}
+    found = {(k, v) for k in keys for kind, v in entities.get(k, {}) if kind == "country"}
+    # A phrase holding one, unless it is a name: "Palestine Action" is a British group.
+    for child, parent in nesting:
+        if child in keys and not {kind for kind, _ in own[parent]} & {"country", "organization", "person"}:
+            found |= {(parent, v) for kind, v in entities[parent] if kind == "country"}
+    return pl.DataFrame(sorted(found), schema={"pattern": pl.String, "value": pl.String}, orient="row")
 
 
 def _fold_acronyms_into_lowercase(
@@ -360,34 +411,58 @@ def tag_articles(
 ) -> Tags:
     """Countries, primary countries, people, organizations and topics of a batch of articles."""
     gaz = gazetteer or load_gazetteer()
+    index = _pattern_index(gaz)
     segments = _segments(titles, bodies, captions)
-    hits = _subtract_nested(_match(segments, gaz), gaz.nesting)
-    scored = _score(hits, gaz.entities)
+    hits = _subtract_nested(_match(segments, gaz), index.nesting)
+    scored = _score(hits, index, segments)
+    headline = _headline_states(hits, segments, index, gaz.headline_countries)
     # Headlines are Title Case ("Ambassador From Italy Amid Dispute"): names only from prose.
     prose = segments.filter(pl.col("section_weight") != TITLE_WEIGHT)
     found = [
         *name_patterns.find_names(prose, gaz.person_keys, gaz.known_keys, gaz.organization_keys),
         name_patterns.find_ministries(prose, gaz.demonyms, gaz.organization_keys),
     ]
-    scored = pl.concat([scored, *(f for f in found if f.height)], how="vertical_relaxed")
     # One row per (article, entity); most-mentioned first, the weightier mention breaking ties.
-    scored = scored.group_by("position", "kind", "value").agg(
-        pl.col("count").sum(),
-        pl.col("score").sum(),
-        # A value found both ways is rare (patterns skip what the gazetteer knows): keep one list.
-        pl.col("evidence").first(),
-    )
-    scored = _apply_rules(scored)
+    scored = _apply_rules(_merge(scored, [f for f in found if f.height]))
     scored = scored.sort(["position", "count", "score", "value"], descending=[False, True, True, False])
     n = len(titles)
     return Tags(
         countries=_lists(scored.filter(pl.col("kind") == "country"), n),
-        countries_primary=_lists(_primary(scored.filter(pl.col("kind") == "country")), n),
+        countries_primary=_lists(_primary(scored.filter(pl.col("kind") == "country"), headline), n),
         people=_lists(scored.filter(pl.col("kind") == "person"), n),
         organizations=_lists(scored.filter(pl.col("kind") == "organization"), n),
         topics=_lists(scored.filter(pl.col("kind") == "topic"), n),
         mentions=_mentions(scored),
     )
+
+
+def _pattern_index(gaz: Gazetteer) -> PatternIndex:
+    """The gazetteer's integer-keyed tables, built once per gazetteer."""
+    if gaz.index is None:
+        patterns = {*gaz.lower_patterns, *gaz.cased_patterns, *gaz.entities.get_column("pattern")}
+        ordered = sorted(patterns, key=lambda p: p.strip(" "))
+        phrases = [p.strip(" ") for p in ordered]  # distinct: every pattern is padded by one space
+        pattern_type = pl.Enum(ordered)
+        code = pl.col("pattern").cast(pattern_type).to_physical().cast(pl.UInt32)
+        pairs = gaz.entities.select("kind", "value").unique(maintain_order=True)
+        numbered = pairs.with_row_index("entity")
+        entities = gaz.entities.join(numbered, on=["kind", "value"]).select(
+            code.alias("code"), "entity", "weight"
+        )
+        nesting = gaz.nesting.select(
+            code.alias("code"),
+            pl.col("parent").cast(pattern_type).to_physical().cast(pl.UInt32),
+            "multiplicity",
+        )
+        gaz.index = PatternIndex(
+            pattern_type=pattern_type,
+            phrases=pl.Series("phrase", phrases, dtype=pl.Enum(phrases)),
+            entities=entities,
+            kinds=numbered.get_column("kind"),
+            values=numbered.get_column("value"),
+            nesting=nesting,
+        )
+    return gaz.index
 
 
 def _segments(
@@ -438,48 +513,50 @@ def _segments(
         pl.col("text").str.replace_many(list(SEPARATORS), _SPACES, leftmost=True),
         pl.lit(" "),
     )
-    return segments.with_columns(cased=spaced).with_columns(lower=pl.col("cased").str.to_lowercase())
+    # A segment's number is its row: the hits carry it instead of (position, section weight).
+    return (
+        segments.with_columns(cased=spaced)
+        .with_columns(lower=pl.col("cased").str.to_lowercase())
+        .with_row_index("segment")
+    )
 
 
 def _match(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
-    """Raw pattern counts per (article, section): both automaton passes, overlapping matches."""
-    found = []
-    for column, patterns in (("lower", gaz.lower_patterns), ("cased", gaz.cased_patterns)):
-        if patterns:
-            found.append(
-                segments.select(
-                    "position",
-                    "section_weight",
-                    pl.col(column).str.extract_many(patterns, overlapping=True).alias("pattern"),
-                ).explode("pattern")
-            )
+    """Raw pattern counts per segment (segment, code, n): both automaton passes, overlapping."""
+    pattern_type = _pattern_index(gaz).pattern_type
+    found = [
+        segments.select(
+            "segment", pl.col(column).str.extract_many(patterns, overlapping=True).alias("pattern")
+        ).explode("pattern")
+        for column, patterns in (("lower", gaz.lower_patterns), ("cased", gaz.cased_patterns))
+        if patterns
+    ]
     if not found:
-        return pl.DataFrame(
-            schema={
-                "position": pl.UInt32,
-                "section_weight": pl.Float64,
-                "pattern": pl.String,
-                "n": pl.Int64,
-            }
-        )
+        return pl.DataFrame(schema={"segment": pl.UInt32, "code": pl.UInt32, "n": pl.Int64})
+    code = pl.col("pattern").cast(pattern_type).to_physical().cast(pl.UInt64)
+    # One integer key per (segment, pattern): a single-column group is the cheapest there is.
+    key = pl.col("segment").cast(pl.UInt64) * _KEY_SHIFT + code
     return (
         pl.concat(found)
         .drop_nulls("pattern")
-        .group_by("position", "section_weight", "pattern")
+        .select(key.alias("key"))
+        .group_by("key")
         .agg(pl.len().cast(pl.Int64).alias("n"))
+        .select(
+            (pl.col("key") // _KEY_SHIFT).cast(pl.UInt32).alias("segment"),
+            (pl.col("key") % _KEY_SHIFT).cast(pl.UInt32).alias("code"),
+            "n",
+        )
     )
 
 
 def _subtract_nested(hits: pl.DataFrame, nesting: pl.DataFrame) -> pl.DataFrame:
-    """Count "Gaza" inside "Gaza Strip" once: the overlapping automaton reports both."""
-    keys = ["position", "section_weight", "pattern"]
+    """Count "Gaza" inside "Gaza Strip" once: the overlapping automaton reports both. Each parent
+    hit takes its multiplicity off each child it holds, where that child was hit too."""
+    keys = ["segment", "code"]
     inside = (
-        hits.filter(pl.col("pattern").is_in(nesting.get_column("pattern").implode()))
-        .join(nesting, on="pattern")
-        .join(
-            hits.rename({"pattern": "parent", "n": "parent_n"}),
-            on=["position", "section_weight", "parent"],
-        )
+        hits.rename({"code": "parent", "n": "parent_n"})
+        .join(nesting, on="parent")
         .group_by(keys)
         .agg((pl.col("parent_n") * pl.col("multiplicity")).sum().alias("inside"))
     )
@@ -491,19 +568,61 @@ def _subtract_nested(hits: pl.DataFrame, nesting: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _score(hits: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+def _score(hits: pl.DataFrame, index: PatternIndex, segments: pl.DataFrame) -> pl.DataFrame:
     """Per (article, kind, value): mentions, a score weighted by section and kind of phrase, and
-    the phrases that matched (the evidence)."""
-    return (
-        hits.join(entities, on="pattern")
-        .group_by("position", "kind", "value")
+    the phrases that matched (the evidence, sorted here and cut in _mentions for the tags kept)."""
+    # In code order, so each tag's phrases come out sorted (codes sort as the phrases do).
+    joined = hits.join(index.entities, on="code").sort("code")
+    segment, code = joined.get_column("segment"), joined.get_column("code")
+    grouped = (
+        joined.with_columns(
+            position=segments.get_column("position").gather(segment),
+            section_weight=segments.get_column("section_weight").gather(segment),
+            phrase=index.phrases.gather(code),
+        )
+        .group_by("position", "entity")
         .agg(
             pl.col("n").sum().alias("count"),
             (pl.col("n") * pl.col("section_weight") * pl.col("weight")).sum().alias("score"),
-            # Padded and unsorted here: most rows (vetoes, hints, weak topics) are dropped before
-            # _mentions, which tidies the evidence of the tags kept.
-            pl.col("pattern").unique().alias("evidence"),
+            pl.col("phrase").unique(maintain_order=True).alias("phrases"),
         )
+    )
+    entity = grouped.get_column("entity")
+    return grouped.select(
+        "position",
+        kind=index.kinds.gather(entity),
+        value=index.values.gather(entity),
+        count="count",
+        score="score",
+        phrases="phrases",
+    )
+
+
+def _merge(scored: pl.DataFrame, found: list[pl.DataFrame]) -> pl.DataFrame:
+    """The gazetteer's rows and the names found by pattern, one row per (article, kind, value).
+    A value found both ways is rare (patterns skip what the gazetteer knows): its counts add up
+    and the gazetteer's evidence is kept, so only then are the rows grouped. A found name's
+    evidence (itself) is tidied here, the gazetteer's in _mentions."""
+    keys = ["position", "kind", "value"]
+    if not found:
+        return scored.with_columns(evidence=pl.lit(None, dtype=pl.String))
+    extra = (
+        pl.concat(found, how="vertical_relaxed")
+        .group_by(keys)
+        .agg(pl.col("count").sum(), pl.col("score").sum(), pl.col("evidence").first())
+        .with_columns(
+            pl.col("evidence")
+            .list.eval(pl.element().str.strip_chars(" "))
+            .list.sort()
+            .list.head(MAX_EVIDENCE)
+            .list.join(EVIDENCE_SEPARATOR)
+        )
+    )
+    both = pl.concat([scored, extra], how="diagonal_relaxed")
+    if not extra.join(scored, on=keys, how="semi").height:
+        return both
+    return both.group_by(keys).agg(
+        pl.col("count").sum(), pl.col("score").sum(), pl.col("phrases").first(), pl.col("evidence").first()
     )
 
 
@@ -525,8 +644,30 @@ def _apply_rules(scored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _primary(countries: pl.DataFrame) -> pl.DataFrame:
-    """The few countries a story is about: the top scorer, and any close enough to it."""
+def _headline_states(
+    hits: pl.DataFrame, segments: pl.DataFrame, index: PatternIndex, headline_countries: pl.DataFrame
+) -> pl.DataFrame:
+    """(position, value) of the states each article's headline names (titles are a few words:
+    this joins a few percent of the hits)."""
+    in_title = segments.get_column("section_weight").gather(hits.get_column("segment")) == TITLE_WEIGHT
+    codes = headline_countries.select(
+        pl.col("pattern").cast(index.pattern_type, strict=False).to_physical().cast(pl.UInt32).alias("code"),
+        "value",
+    ).drop_nulls("code")
+    named = hits.filter(in_title).join(codes, on="code")
+    return pl.DataFrame({
+        "position": segments.get_column("position").gather(named.get_column("segment")),
+        "value": named.get_column("value"),
+        "in_title": pl.Series([True] * named.height, dtype=pl.Boolean),
+    }).unique(["position", "value"])  # fmt: skip
+
+
+def _primary(countries: pl.DataFrame, headline: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The few countries a story is about: the top scorer, any close enough to it, and any state
+    the headline names ("Washington urges Amman to reopen crossing": the US is a main actor
+    however few times the body names it)."""
+    if headline is not None:
+        countries = countries.join(headline, on=["position", "value"], how="left")
     ranked = countries.sort(
         ["position", "score", "count", "value"], descending=[False, True, True, False]
     ).with_columns(
@@ -536,6 +677,8 @@ def _primary(countries: pl.DataFrame) -> pl.DataFrame:
     keep = (pl.col("rank") == 0) | (
         (pl.col("rank") < MAX_PRIMARY) & (pl.col("score") >= PRIMARY_MIN_SHARE * pl.col("top"))
     )
+    if headline is not None:
+        keep = keep | ((pl.col("rank") < MAX_PRIMARY) & pl.col("in_title").fill_null(False))
     return ranked.filter(keep)
 
 
@@ -549,15 +692,13 @@ def _lists(scored: pl.DataFrame, n: int) -> list[list[str]]:
 
 def _mentions(scored: pl.DataFrame) -> pd.DataFrame:
     """The long form the store keeps for facets: one row per (article, kind, value)."""
+    # The gazetteer's phrases come sorted from _score; a found name's evidence is its own.
+    phrases = pl.col("phrases").list.head(MAX_EVIDENCE).cast(pl.List(pl.String)).list.join(EVIDENCE_SEPARATOR)
     table = scored.select(
         pl.col("position").cast(pl.Int64),
         pl.col("kind"),
         pl.col("value"),
         pl.col("count").cast(pl.Int64),
-        pl.col("evidence")
-        .list.eval(pl.element().str.strip_chars(" "))
-        .list.sort()
-        .list.head(MAX_EVIDENCE)
-        .list.join(EVIDENCE_SEPARATOR),
+        pl.coalesce(phrases, "evidence").alias("evidence"),
     ).sort(["position", "kind", "count", "value"], descending=[False, False, True, False])
     return table.to_pandas()

@@ -879,10 +879,12 @@ def _shape(raw: str) -> tuple[str, object]:
         return ("person", name) if name else ("none", None)
     head, _, rest = raw.partition(", ")
     owner = re.match(r"(.+?)['’]s (.+)$", raw)
+    # An owner's unit is an organization, not a person: "the IDF's Golani Brigade".
     if (
         owner
         and not rest
         and (owner.group(1).isupper() or owner.group(1).split()[-1] in ("Party", "Féin", "Fein"))
+        and owner.group(2).split()[-1] not in _ORG_WORDS
     ):
         name = None if owner.group(1) in MEDIA else clean_person(owner.group(2))
         return ("person", name) if name else ("none", None)
@@ -902,7 +904,9 @@ def _shape(raw: str) -> tuple[str, object]:
     if office:
         name = clean_person(_name_after_office(raw))
         return ("person", name) if name else ("none", None)
-    if re.match(_TITLE_AT_START, raw):
+    title = re.match(_TITLE_AT_START, raw)
+    # A title word that names a body is no person's: "Representative Council of ...".
+    if title and raw[title.end() :].split(" ", 1)[0] not in _ORG_WORDS:
         name = clean_person(raw)
         return ("person", name) if name else ("none", None)
     if re.search(r" (?:is|was) ", raw):  # "Mark Mellman is founder of ..."

@@ -53,13 +53,15 @@ def _cities() -> tuple[tuple[str, str, int], ...]:
 def common_given_names() -> frozenset[str]:
     """Lowercase given names common in at least one country of gender-guesser's name list."""
     path = resources.files("gender_guesser") / "data" / "nam_dict.txt"
+    # The digits at or above the floor: a line qualifies when any country column holds one (a set
+    # test per line, not a lookup per column: this list is read at every gazetteer build).
+    common = frozenset(_FREQUENCY_DIGITS[GIVEN_NAME_MIN_FREQUENCY - 1 :])
     names = set()
     with path.open(encoding="iso-8859-1") as handle:
         for line in handle:
             if line.startswith("#") or len(line) < _FREQUENCY_COLUMNS.start:
                 continue
-            frequencies = [_FREQUENCY_DIGITS.find(c) + 1 for c in line[_FREQUENCY_COLUMNS]]
-            if max(frequencies, default=0) >= GIVEN_NAME_MIN_FREQUENCY:
+            if not common.isdisjoint(line[_FREQUENCY_COLUMNS]):
                 names.update(part.lower() for part in line[3:29].split() if part.isalpha())
     return frozenset(names)
 

@@ -106,3 +106,25 @@ def test_read_gold_roundtrip(tmp_path: Path) -> None:
     path = tmp_path / "gold.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in GOLD) + "\n", encoding="utf-8")
     assert tagging.read_gold(path) == GOLD
+
+
+@pytest.mark.parametrize(
+    ("record", "group"),
+    [
+        ({"file": "corpora/x/a.csv", "url": "https://www.example.org/news/1"}, "example.org"),
+        ({"file": "corpora/x/a.csv", "url": "https://feeds.example.net/2"}, "feeds.example.net"),
+        ({"file": "realworld/posts_2024/set.tsv", "url": ""}, "posts_2024"),
+        ({"file": "realworld/posts_2024/set.tsv"}, "posts_2024"),
+    ],
+)
+def test_source_group(record: dict, group: str) -> None:
+    assert tagging.source_group(record) == group
+
+
+def test_report_groups_scores_each_group_alone() -> None:
+    gold = [dict(g, file="corpora/x/a.csv", url=f"https://site{g['id']}.example/1") for g in GOLD]
+    text = tagging.report_groups(gold, PREDICTED)
+    rows = {line.split()[0]: line for line in text.splitlines()[1:-1]}
+    assert set(rows) == {"site0.example", "site1.example"}
+    # The second article's primary country is right: its group scores 1.00/1.00/1.00 there.
+    assert rows["site1.example"].split()[3] == "1.00/1.00/1.00"

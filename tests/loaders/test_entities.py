@@ -433,3 +433,117 @@ def test_tags_carry_evidence() -> None:
     assert set(mention(tags, "country", "JOR")["evidence"].split(" | ")) == {"jordan", "amman"}
     assert mention(tags, "topic", "airstrikes")["evidence"] == "air strikes"
     assert mention(tags, "person", "Jane Roe")["evidence"] == "Jane Roe"
+
+
+# A state the headline names is a main actor however briefly the body names it; a headline place,
+# the war's name or a group named after a country is left to the body's weight.
+_BODY_ABOUT_JORDAN = (
+    "Jordanian officials said the Allenby crossing would stay shut for a third day.\n\n"
+    "Jordan's foreign ministry said trucks were waiting near Amman. Jordanian police closed "
+    "the road. Officials in Jordan said the queue had grown overnight.\n\n"
+    "A US official said the decision was regrettable."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "primary", "not_primary"),
+    [
+        ("US presses Jordan to reopen the crossing", "USA", None),
+        ("Washington presses Jordan to reopen the crossing", "USA", None),
+        ("Americans urge Jordan to reopen the crossing", "USA", None),
+        ("Crossing stays shut for a third day", "JOR", "USA"),
+    ],
+)
+def test_headline_state_is_primary(title: str, primary: str, not_primary: str | None) -> None:
+    found = tag_one(_BODY_ABOUT_JORDAN, title).countries_primary[0]
+    assert primary in found
+    assert not_primary is None or not_primary not in found
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Sheffield vigil for Gaza draws hundreds",  # a place: the protest's cause
+        "Sheffield vigil marks a year of the Israel-Gaza war",  # the war's own name
+        "Palestine Action members held after Sheffield protest",  # a group named after a country
+        "Sheffield pro-Palestinian march passes peacefully",  # a cause, not a place or an actor
+    ],
+)
+def test_headline_place_or_name_is_not_forced_primary(title: str) -> None:
+    body = (
+        "Hundreds gathered in Sheffield on Saturday evening, South Yorkshire Police said.\n\n"
+        "Sheffield council said the event was peaceful. Local MPs in Sheffield and Rotherham "
+        "asked the Home Office for more support.\n\n"
+        "Speakers recalled the war in Gaza."
+    )
+    assert tag_one(body, title).countries_primary[0] == ["GBR"]
+
+
+# Standard designations the gazetteer lists beside a body's name (organizations.csv aliases).
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("The UN agency for Palestinian refugees said its schools were full.", "UNRWA", None),
+        ("The UN Palestinian refugee agency warned of collapse.", "UNRWA", None),
+        ("Unwra's director said the shelters were full.", "UNRWA", None),  # a common misspelling
+        ("The health ministry run by Hamas said the toll had risen.", "Gaza Health Ministry", None),
+        ("The former House Speaker said she was worried.", "House of Representatives", None),
+        ("Forty House members signed the letter.", "House of Representatives", None),
+        ("The White House said the talks went well.", "White House", "House of Representatives"),
+        ("The chairman of the Joint Chiefs of Staff flew in.", "Joint Chiefs of Staff", None),
+        ("Stop the War organised a march to Whitehall.", "Stop the War Coalition", None),
+        # as words of a sentence, not the coalition's name
+        ("Marchers urged ministers to stop the war now.", None, "Stop the War Coalition"),
+    ],
+)
+def test_organization_designations(text: str, present: str | None, absent: str | None) -> None:
+    found = tag_one(text).organizations[0]
+    assert present is None or present in found
+    assert absent is None or absent not in found
+
+
+def test_a_cause_weighs_like_the_war_name() -> None:
+    """A march's cause ("pro-Palestinian", "anti-Israel") is a mention of the country weighing a
+    quarter, so a UK protest story stays primarily the UK."""
+    body = (
+        "Pro-Palestinian marchers and a smaller pro-Israel group met in Leeds on Saturday.\n\n"
+        "West Yorkshire Police said the pro-Palestinian march was peaceful. Organisers of the "
+        "pro-Palestinian rally said they would return to Leeds next week, and an anti-Israel "
+        "banner was removed."
+    )
+    tags = tag_one(body, "Rival marches pass off peacefully")
+    assert tags.countries_primary[0] == ["GBR"]
+    assert {"PSE", "ISR"} <= set(tags.countries[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "organizations", "people"),
+    [
+        # an owner's unit is an organization; an owner's member is a person
+        ("The area was taken by the KDF's Ridgeback Brigade.", {"Ridgeback Brigade"}, []),
+        ("The RDP's Paul Doherty spoke at the rally.", set(), ["Paul Doherty"]),
+        # a title word that names a body ("Representative") before an institution word
+        (
+            "She now heads the Representative Council of Ruritanian Churches.",
+            {"Representative Council of Ruritanian Churches"},
+            [],
+        ),
+        ("Representative Jane Roe voted against the bill.", set(), ["Jane Roe"]),
+    ],
+)
+def test_organization_or_person_by_its_last_word(
+    text: str, organizations: set[str], people: list[str]
+) -> None:
+    tags = tag_one(text)
+    assert set(tags.organizations[0]) == organizations
+    assert tags.people[0] == people
+
+
+def test_evidence_is_the_first_phrases_in_order() -> None:
+    # Six phrases of one country, written out of order: the evidence keeps the first five sorted.
+    tags = tag_one(
+        "Zarqa and Aqaba were quiet. Jordanians in Amman and the Hashemite Kingdom's Jordanian "
+        "officials said Jordan would help."
+    )
+    phrases = ["amman", "aqaba", "hashemite kingdom", "jordan", "jordanian", "jordanians", "zarqa"]
+    assert mention(tags, "country", "JOR")["evidence"].split(" | ") == phrases[:5]
