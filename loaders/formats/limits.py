@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from loaders.formats.report import FileReport
-from loaders.formats.tabular import TableError, frame_to_articles, read_table_data
+from loaders.formats.tabular import Decided, TableError, frame_to_articles, read_table_data
 from loaders.schema import Problem, RawArticle
 
 MB = 1024 * 1024
@@ -36,6 +36,7 @@ MAX_PARQUET_BATCH_ROWS = 8192
 SPLITTABLE = frozenset({"csv", "tsv", "jsonl"})
 
 _LINE_NUMBER = re.compile(r"^line (\d+)")
+_BLANK = re.compile(rb"\s*")  # the ASCII whitespace bytes.strip() removes
 Piece = tuple[list[RawArticle], list[Problem]]
 
 
@@ -115,6 +116,7 @@ def _parquet_pieces(
         return
     decoded = rows = 0
     seen: dict[str, str] = {}
+    decided: Decided = {}
     pending: list[pa.RecordBatch] = []
     pending_bytes = 0
 
@@ -126,7 +128,7 @@ def _parquet_pieces(
         frame = pa.Table.from_batches(pending).to_pandas()
         pending.clear()
         part = _piece(report)
-        articles, reasons = frame_to_articles(frame, origin, mapping=mapping, report=part)
+        articles, reasons = frame_to_articles(frame, origin, mapping=mapping, report=part, decided=decided)
         report.merge(part)
         piece = _shared(_renumbered(articles, rows), seen), [Problem(origin, r) for r in reasons]
         rows += len(frame)
@@ -256,12 +258,13 @@ def _text_pieces(
     header = data[: starts[0]] if quoted else b""
     # A piece's line 1 is the header again: its line k is line k - 1 + (lines before it).
     rows, lines = 0, header.count(b"\n") - 1 if quoted else 0
+    decided: Decided = {}
     for begin, end in zip(starts, [*starts[1:], len(data)], strict=True):
-        if not data[begin:end].strip():
+        if _BLANK.fullmatch(data, begin, end):  # no copy of the piece just to look at it
             continue
         part = _piece(report)
         articles, problems = read_table_data(
-            header + data[begin:end], kind, origin, mapping=mapping, report=part
+            header + data[begin:end], kind, origin, mapping=mapping, report=part, decided=decided
         )
         report.merge(part)
         yield _renumbered(articles, rows), [_shift_line(p, lines) for p in problems]
