@@ -120,8 +120,13 @@ def detect_languages(texts: Sequence[str], notes: list[str] | None = None) -> li
     heads = pd.Series(list(texts), dtype="string").str.slice(0, DETECT_CHARS).fillna("")
     distinct = pd.Series(heads.unique(), dtype="string")
     if len(distinct) < len(heads):
-        found = dict(zip(distinct.tolist(), detect_languages(distinct.tolist(), notes), strict=True))
+        found = dict(zip(distinct.tolist(), _detect_distinct(distinct, notes), strict=True))
         return [found[h] for h in heads.tolist()]
+    return _detect_distinct(heads, notes)
+
+
+def _detect_distinct(heads: pd.Series, notes: list[str] | None) -> list[str | None]:
+    """detect_languages on distinct heads (a 0..n-1 index, no missing values)."""
     out = pd.Series([None] * len(heads), dtype=object)
     todo = heads.str.strip().str.len() >= MIN_DETECT_CHARS
     other_script = todo & heads.str.contains(_NON_LATIN, regex=True)

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from loaders.formats.report import FileReport
-from loaders.formats.tabular import Decided, TableError, frame_to_articles, read_table_data
+from loaders.formats.tabular import Decided, TableError, count_byte, frame_to_articles, read_table_data
 from loaders.schema import Problem, RawArticle
 
 MB = 1024 * 1024
@@ -259,6 +259,8 @@ def _text_pieces(
     # A piece's line 1 is the header again: its line k is line k - 1 + (lines before it).
     rows, lines = 0, header.count(b"\n") - 1 if quoted else 0
     decided: Decided = {}
+    # Pieces whose lines are not counted yet: only a problem's line number needs the count.
+    uncounted: list[tuple[int, int]] = []
     for begin, end in zip(starts, [*starts[1:], len(data)], strict=True):
         if _BLANK.fullmatch(data, begin, end):  # no copy of the piece just to look at it
             continue
@@ -267,9 +269,12 @@ def _text_pieces(
             header + data[begin:end], kind, origin, mapping=mapping, report=part, decided=decided
         )
         report.merge(part)
+        if problems:
+            lines += sum(count_byte(data, b"\n", *piece) for piece in uncounted)
+            uncounted.clear()
         yield _renumbered(articles, rows), [_shift_line(p, lines) for p in problems]
         rows += len(articles)
-        lines += data.count(b"\n", begin, end)
+        uncounted.append((begin, end))
 
 
 def _record_starts(data: bytes, quoted: bool) -> Iterator[int]:
@@ -297,7 +302,7 @@ def _record_starts(data: bytes, quoted: bool) -> Iterator[int]:
 
 def _record_end(data: bytes, start: int, near: int, quoted: bool) -> int | None:
     """Offset after the first record-ending line end at or past `near` (quotes counted from start)."""
-    quotes = data.count(b'"', start, near) if quoted and near > start else 0
+    quotes = count_byte(data, b'"', start, near) if quoted and near > start else 0
     position = max(start, near)
     while True:
         newline = data.find(b"\n", position)

@@ -94,6 +94,8 @@ UNDECODABLE = "cannot decode text (tried UTF-8, UTF-16, cp1252)"
 # "â\x80\x98": the same mistake read as Latin-1, C1 control characters kept.
 _MOJIBAKE = re.compile("â€|â[\u0080-\u009f]|Ã[\u0080-\u00bf\u0152-\u2122\u20ac]|Â[\u00a0-\u00bf]")
 _MOJIBAKE_MARKERS = ("â€", "Ã", "Â", "â\x80")
+# The UTF-8 of "â", "Ã" and "Â": bytes without them decode to text without any marker.
+_MOJIBAKE_UTF8 = re.compile(b"\xc3[\xa2\x83\x82]")
 # The markers' first characters: "â" leads two of them, "Ã" and "Â" are markers themselves.
 _MOJIBAKE_LEADS = ("â", "Ã", "Â")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -240,6 +242,9 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
     """The file as a DataFrame plus reasons for rows that were dropped while parsing."""
     if kind == "parquet":
         return _read_parquet(data), []
+    fast = _read_utf8_delimited(data, kind) if kind in ("csv", "tsv") else None
+    if fast is not None:
+        return fast
     raw, encoding = decode_raw(data)
     text = repair_mojibake(raw)
     if not text or text.isspace():  # isspace, not strip: no copy of a 200 MB string
@@ -267,11 +272,11 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
     utf8 = data.removeprefix(codecs.BOM_UTF8) if same else None
     # pyarrow reads clean files several times faster; pandas re-reads a file with bad lines
     # because only its parser can say which line numbers they were.
-    frame = _read_delimited_fast(text, sep, utf8, header)
+    frame = _read_delimited_fast(utf8 if utf8 is not None else text.encode("utf-8"), sep, header)
     if frame is None and '"' in text:
         # Stray quote characters (a post quoting someone) break the field counts of a file
         # that never quotes its fields: read it again taking quotes as text.
-        frame = _read_delimited_fast(text, sep, None, header, quoting=False)
+        frame = _read_delimited_fast(text.encode("utf-8"), sep, header, quoting=False)
         if frame is not None:
             reasons.append("stray quote characters: read without quoting")
     if frame is None:
@@ -280,6 +285,57 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
     if frame.empty and len(frame.columns):
         raise TableError("no rows: the file holds only the header line")
     return frame, reasons
+
+
+def _read_utf8_delimited(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]] | None:
+    """A clean UTF-8 CSV/TSV read by pyarrow straight from its bytes, or None.
+
+    load_frame decodes the whole file to a str first (0.1 s per 90 MB) for checks that the head
+    or the bytes answer just as well: encoding, binary content, delimiter, preamble, header,
+    mojibake, unbalanced quotes; pyarrow checks the UTF-8 of every field. When any check wants
+    the text (a preamble, no header, mojibake, invalid UTF-8, a bad row), None: load_frame's
+    own path then reads the file and says why, as before.
+    """
+    if _sniff_encoding(data[:SNIFF_BYTES]) != "utf-8-sig":
+        return None
+    utf8 = data.removeprefix(codecs.BOM_UTF8)
+    head = _utf8_head(utf8)
+    if not head or head.isspace() or utf8.startswith(codecs.BOM_UTF8) or _MOJIBAKE_UTF8.search(utf8):
+        return None
+    sample = head[:SNIFF_BYTES]
+    if len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        return None
+    sep = "\t" if kind == "tsv" else sniff_delimiter(head)
+    whole_line = "\n" in head or len(head.encode("utf-8")) == len(utf8)
+    if not whole_line or skip_preamble(head, sep)[1]:
+        return None
+    header = _header_names(head, sep)
+    if (len(header) > 1 and not looks_like_header(header)) or count_byte(utf8, b'"') % 2:
+        return None
+    frame = _read_delimited_fast(utf8, sep, header)
+    if frame is None or (frame.empty and len(frame.columns)):
+        return None
+    return frame, _repeated_column_reasons(header)
+
+
+def count_byte(data: bytes, byte: bytes, start: int = 0, end: int | None = None) -> int:
+    """data.count(byte, start, end) for one byte, as a numpy comparison: 2-3x faster on the
+    16 MB pieces of a large table."""
+    end = len(data) if end is None else min(end, len(data))
+    if end <= start:
+        return 0
+    view = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    return int(np.count_nonzero(view == byte[0]))
+
+
+def _utf8_head(utf8: bytes) -> str | None:
+    """The text of the first bytes of UTF-8 data (at least SNIFF_BYTES characters, or all of
+    it), or None if they are not UTF-8. A character cut at the end is left out."""
+    size = 4 * SNIFF_BYTES  # a character takes at most 4 bytes
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(utf8[:size], final=len(utf8) <= size)
+    except UnicodeDecodeError:
+        return None
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -505,9 +561,9 @@ def _blank_line(text: str, number: int) -> str:
 
 
 def _read_delimited_fast(
-    text: str, sep: str, utf8: bytes | None, header: list[str], *, quoting: bool = True
+    utf8: bytes, sep: str, header: list[str], *, quoting: bool = True
 ) -> pd.DataFrame | None:
-    """CSV/TSV with pyarrow's multithreaded reader, all columns as text; None on any bad row."""
+    """CSV/TSV bytes with pyarrow's multithreaded reader, all columns as text; None on any bad row."""
     if not header:
         return None
     invalid: list[object] = []
@@ -518,7 +574,7 @@ def _read_delimited_fast(
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(utf8 if utf8 is not None else text.encode("utf-8")),
+            io.BytesIO(utf8),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep,
                 newlines_in_values=quoting,
