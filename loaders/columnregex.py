@@ -82,3 +82,19 @@ def word_counts(values: pd.Series, words: Sequence[str]) -> pd.Series:
         python = re.compile(pattern)
         counts[unsure] = [len(python.findall(v)) for v in filled[unsure].tolist()]
     return pd.Series(counts, index=values.index)
+
+
+# RE2 classes for "could be Python's \\s" and "could be Python's \\d": the ASCII ones exactly, and
+# every non-ASCII character (Python knows non-ASCII spaces and digits; RE2's tables may differ).
+MAYBE_SPACE = "[\\t-\\r\\x1c-\\x20\\x{80}-\\x{10ffff}]"
+MAYBE_DIGIT = "[0-9\\x{80}-\\x{10ffff}]"
+
+
+def extract(values: pd.Series, pattern: str, possible: str) -> pd.DataFrame:
+    """`values.str.extract(pattern)` (Python's re), asked only of the values the RE2 pattern
+    `possible` matches. `possible` must match every value `pattern` does (a looser pattern built
+    from MAYBE_SPACE and MAYBE_DIGIT); the others cannot match and get missing groups."""
+    _, text = _filled(values)
+    maybe = _numpy(pc.match_substring_regex(text, possible)).astype(bool)
+    found = values[maybe].str.extract(pattern)
+    return found if maybe.all() else found.reindex(values.index)

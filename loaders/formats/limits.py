@@ -128,9 +128,11 @@ def _parquet_pieces(
         frame = pa.Table.from_batches(pending).to_pandas()
         pending.clear()
         part = _piece(report)
-        articles, reasons = frame_to_articles(frame, origin, mapping=mapping, report=part, decided=decided)
+        articles, reasons = frame_to_articles(
+            frame, origin, mapping=mapping, report=part, decided=decided, first_row=rows
+        )
         report.merge(part)
-        piece = _shared(_renumbered(articles, rows), seen), [Problem(origin, r) for r in reasons]
+        piece = _shared(articles, seen), [Problem(origin, r) for r in reasons]
         rows += len(frame)
         return piece
 
@@ -265,14 +267,16 @@ def _text_pieces(
         if _BLANK.fullmatch(data, begin, end):  # no copy of the piece just to look at it
             continue
         part = _piece(report)
+        # One copy of the piece, not two (a slice, then the slice with the header).
+        piece = b"".join((header, memoryview(data)[begin:end]))
         articles, problems = read_table_data(
-            header + data[begin:end], kind, origin, mapping=mapping, report=part, decided=decided
+            piece, kind, origin, mapping=mapping, report=part, decided=decided, first_row=rows
         )
         report.merge(part)
         if problems:
             lines += sum(count_byte(data, b"\n", *piece) for piece in uncounted)
             uncounted.clear()
-        yield _renumbered(articles, rows), [_shift_line(p, lines) for p in problems]
+        yield articles, [_shift_line(p, lines) for p in problems]
         rows += len(articles)
         uncounted.append((begin, end))
 
@@ -313,17 +317,6 @@ def _record_end(data: bytes, start: int, near: int, quoted: bool) -> int | None:
         if quotes % 2 == 0:
             return newline + 1
         position = newline + 1
-
-
-def _renumbered(articles: list[RawArticle], offset: int) -> list[RawArticle]:
-    """Articles of a piece with their "row N" origins counted from the file's start."""
-    if not offset:
-        return articles
-    for article in articles:
-        where, _, row = article.origin.rpartition(":row ")
-        if where and row.isdecimal():
-            article.origin = f"{where}:row {int(row) + offset}"
-    return articles
 
 
 def _shift_line(problem: Problem, lines: int) -> Problem:

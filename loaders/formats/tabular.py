@@ -213,9 +213,10 @@ def read_table_data(
     mapping: dict[str, str] | None = None,
     report: FileReport | None = None,
     decided: Decided | None = None,
+    first_row: int = 0,
 ) -> tuple[list[RawArticle], list[Problem]]:
     """Articles and problems of table bytes of a kind ("csv", "tsv", "json", "jsonl", "parquet").
-    `decided`: mappings of earlier pieces of the same file (see frame_to_articles)."""
+    `decided`, `first_row`: for a piece of a larger file (see frame_to_articles)."""
     report = report if report is not None else FileReport(origin)
     report.kind = report.kind or kind
     try:
@@ -223,7 +224,9 @@ def read_table_data(
         # How the file was read goes to the report; only lost rows are Problems.
         report.notes += [r for r in reasons if _is_note(r)]
         reasons = [r for r in reasons if not _is_note(r)]
-        articles, more = frame_to_articles(frame, origin, mapping=mapping, report=report, decided=decided)
+        articles, more = frame_to_articles(
+            frame, origin, mapping=mapping, report=report, decided=decided, first_row=first_row
+        )
     except TableError as exc:
         return [], [Problem(origin, str(exc))]
     except MemoryError:  # the ingest's memory limit, not a damaged file
@@ -782,8 +785,10 @@ def frame_to_articles(
     mapping: dict[str, str] | None = None,
     report: FileReport | None = None,
     decided: Decided | None = None,
+    first_row: int = 0,
 ) -> tuple[list[RawArticle], list[str]]:
     """RawArticles of a table's rows, plus reasons (rows skipped) for the caller's Problems.
+    A piece of a larger file numbers its rows ("row N" in each origin) from `first_row` + 1.
 
     `decided` holds the mapping of each column set met in earlier pieces of the same file: a
     piece with the same columns is read by it, as the file's report says, rather than profiled
@@ -807,9 +812,8 @@ def frame_to_articles(
     frame = _fold_passages(frame, found, report)
     rows = _row_columns(frame, found, report)
     with _gc_paused():
-        articles = _build_articles(
-            origin, rows, found.get("captions") and column_lists(frame, found.get("captions"))
-        )
+        captions = found.get("captions") and column_lists(frame, found.get("captions"))
+        articles = _build_articles(origin, rows, captions, first_row)
     skipped = len(frame) - len(articles)
     report.kept += len(articles)
     if skipped:
@@ -966,7 +970,9 @@ def _languages(values: pd.Series) -> list[str | None]:
     return [codes.get(v) for v in values.tolist()]
 
 
-def _build_articles(origin: str, rows: dict[str, Any], captions: list[list[str]] | None) -> list[RawArticle]:
+def _build_articles(
+    origin: str, rows: dict[str, Any], captions: list[list[str]] | None, first_row: int = 0
+) -> list[RawArticle]:
     """One RawArticle per row with a title, body or lead (the columns are already clean)."""
     default_source = Path(origin.split(" > ")[-1]).name  # an archive member by its own name
     articles = []
@@ -988,7 +994,7 @@ def _build_articles(origin: str, rows: dict[str, Any], captions: list[list[str]]
                 source=source or default_source,
                 url=url,
                 published_meta=rows["published"][row] or None,
-                origin=f"{origin}:row {row + 1}",
+                origin=f"{origin}:row {first_row + row + 1}",
                 language=rows["language"][row],
                 date_hint=rows["hint"],
                 reference_time=rows["reference"][row] or None if rows["reference"] else None,

@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from loaders.columnregex import SPACE_CLASS, has_digit, whitespace_runs, word_counts
+from loaders import dateorder
+from loaders.columnregex import SPACE_CLASS, extract, has_digit, whitespace_runs, word_counts
 from loaders.formats import tabular
 
 CELLS = [
@@ -123,3 +124,34 @@ def test_utf8_csv_from_bytes_is_the_text_path_frame(data: bytes, monkeypatch: py
 @pytest.mark.parametrize("data", CSV_LEFT.values(), ids=CSV_LEFT.keys())
 def test_utf8_csv_from_bytes_leaves_the_rest_to_the_text_path(data: bytes) -> None:
     assert tabular._read_utf8_delimited(data, "csv") is None
+
+
+DATES = [
+    "4/5/2017",
+    "13.5.17 10:00",
+    " 1/2/2020\n",
+    "\u00a01/2/2020",  # a no-break space before the date is \s to Python
+    "١/٢/٢٠٢٠",  # Arabic-Indic digits are \d to Python
+    "2024-09-13",
+    "September 13, 2024",
+    "1700000000",
+    "1700000000123.5 ",
+    "",
+    "12-31-99 tail",
+]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "possible"),
+    [(dateorder._NUMERIC, dateorder._MAYBE_NUMERIC), (dateorder._EPOCH, dateorder._MAYBE_EPOCH)],
+    ids=["numeric", "epoch"],
+)
+def test_extract_is_python_extract(pattern: str, possible: str) -> None:
+    values = pd.Series(DATES, dtype="string")
+    pd.testing.assert_frame_equal(extract(values, pattern, possible), values.str.extract(pattern))
+
+
+def test_dates_without_candidates_are_left_as_written() -> None:
+    values = pd.Series(["2024-09-13", "September 13, 2024", ""], dtype="string")
+    dates, note = dateorder.normalize_dates(values)
+    assert dates.tolist() == values.tolist() and note == "ISO year-month-day (no day/month ambiguity)"
