@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from loaders.columnregex import MAYBE_DIGIT, MAYBE_SPACE, extract
+
 # Eastern and Persian Arabic-Indic digits -> ASCII.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMERIC = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b(.*)$"
 # Epoch numbers in a date column: 10 digits are seconds, 13 milliseconds (2001-2286).
 _EPOCH = r"^\s*(\d{10}|\d{13})(?:\.\d+)?\s*$"
+# RE2 patterns every value the two above match also matches: only those go to Python's re
+# (pandas ran it on every distinct date; a column of ISO or written dates sends none).
+_MAYBE_NUMERIC = f"^{MAYBE_SPACE}*{MAYBE_DIGIT}{{1,2}}[/.\\-]"
+_MAYBE_EPOCH = f"^(?:{MAYBE_SPACE}|{MAYBE_DIGIT}|\\.)+$"
 # Two-digit years: 00-69 are 20xx, 70-99 19xx (the POSIX strptime rule).
 PIVOT_YEAR = 70
 
@@ -40,7 +46,7 @@ def _normalize_distinct(text: pd.Series) -> tuple[pd.Series, str]:
     if text.str.contains("[٠-٩۰-۹]", regex=True).any():
         text = text.str.translate(_DIGITS)
     text, epoch = _epochs_to_iso(text)
-    parts = text.str.extract(_NUMERIC)
+    parts = extract(text, _NUMERIC, _MAYBE_NUMERIC)
     numeric = parts[0].notna()
     if not numeric.any():
         return text, "unix time" if epoch else _written_form(text)
@@ -80,7 +86,7 @@ def decide_order(first: pd.Series, second: pd.Series) -> tuple[str, str]:
 
 def _epochs_to_iso(text: pd.Series) -> tuple[pd.Series, bool]:
     """Epoch seconds/milliseconds as ISO timestamps; True if any were found."""
-    found = text.str.extract(_EPOCH)[0]
+    found = extract(text, _EPOCH, _MAYBE_EPOCH)[0]
     epoch = found.notna()
     if not epoch.any():
         return text, False

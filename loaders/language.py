@@ -8,11 +8,14 @@ in a script only one of those languages uses (Hebrew, Devanagari, Greek) are nam
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+
+from loaders.columnregex import word_counts
 
 # Languages detection chooses among (lingua names).
 LANGUAGES = [
@@ -58,7 +61,6 @@ _COLUMN_RULES = (
 )
 _NON_LATIN = "[\u0370-\u03ff\u0590-\u06ff\u0900-\u097f]"
 _ENGLISH_WORDS = ("the", "and", "of", "to", "in", "said", "for")
-_ENGLISH_PATTERN = r"\b(?:" + "|".join(_ENGLISH_WORDS) + r")\b"
 MIN_ENGLISH_WORDS = 2
 # Names and codes files use for a language -> ISO 639-1.
 _NAMES = {
@@ -118,8 +120,13 @@ def detect_languages(texts: Sequence[str], notes: list[str] | None = None) -> li
     heads = pd.Series(list(texts), dtype="string").str.slice(0, DETECT_CHARS).fillna("")
     distinct = pd.Series(heads.unique(), dtype="string")
     if len(distinct) < len(heads):
-        found = dict(zip(distinct.tolist(), detect_languages(distinct.tolist(), notes), strict=True))
+        found = dict(zip(distinct.tolist(), _detect_distinct(distinct, notes), strict=True))
         return [found[h] for h in heads.tolist()]
+    return _detect_distinct(heads, notes)
+
+
+def _detect_distinct(heads: pd.Series, notes: list[str] | None) -> list[str | None]:
+    """detect_languages on distinct heads (a 0..n-1 index, no missing values)."""
     out = pd.Series([None] * len(heads), dtype=object)
     todo = heads.str.strip().str.len() >= MIN_DETECT_CHARS
     other_script = todo & heads.str.contains(_NON_LATIN, regex=True)
@@ -131,8 +138,8 @@ def detect_languages(texts: Sequence[str], notes: list[str] | None = None) -> li
             todo[part.index[hit]] = False
             part = part[~hit]
     # One RE2 count over the column (not a pass per word): two English function words make a
-    # Latin text English.
-    hits = heads.str.count(_ENGLISH_PATTERN)
+    # Latin text English. word_counts gives Python's \b answer (pandas would ask re per row).
+    hits = word_counts(heads, _ENGLISH_WORDS)
     english = todo & (hits >= MIN_ENGLISH_WORDS)
     out[english] = "en"
     todo &= ~english
@@ -145,8 +152,20 @@ def detect_languages(texts: Sequence[str], notes: list[str] | None = None) -> li
 
 
 def _lingua(texts: list[str]) -> list[str | None]:
-    found = _detector().detect_languages_in_parallel_of(texts)
+    detector = _detector()
+    # Its threads only add switching on one core (a pinned ingest): the same answers, in turn.
+    if _usable_cores() > 1:
+        found = detector.detect_languages_in_parallel_of(texts)
+    else:
+        found = [detector.detect_language_of(text) for text in texts]
     return [lang.iso_code_639_1.name.lower() if lang is not None else None for lang in found]
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (its affinity where the platform tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _sampled(rest: pd.Series, notes: list[str] | None) -> list[str | None]:

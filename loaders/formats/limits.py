@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from loaders.formats.report import FileReport
-from loaders.formats.tabular import TableError, frame_to_articles, read_table_data
+from loaders.formats.tabular import Decided, TableError, count_byte, frame_to_articles, read_table_data
 from loaders.schema import Problem, RawArticle
 
 MB = 1024 * 1024
@@ -36,6 +36,7 @@ MAX_PARQUET_BATCH_ROWS = 8192
 SPLITTABLE = frozenset({"csv", "tsv", "jsonl"})
 
 _LINE_NUMBER = re.compile(r"^line (\d+)")
+_BLANK = re.compile(rb"\s*")  # the ASCII whitespace bytes.strip() removes
 Piece = tuple[list[RawArticle], list[Problem]]
 
 
@@ -115,6 +116,7 @@ def _parquet_pieces(
         return
     decoded = rows = 0
     seen: dict[str, str] = {}
+    decided: Decided = {}
     pending: list[pa.RecordBatch] = []
     pending_bytes = 0
 
@@ -126,9 +128,11 @@ def _parquet_pieces(
         frame = pa.Table.from_batches(pending).to_pandas()
         pending.clear()
         part = _piece(report)
-        articles, reasons = frame_to_articles(frame, origin, mapping=mapping, report=part)
+        articles, reasons = frame_to_articles(
+            frame, origin, mapping=mapping, report=part, decided=decided, first_row=rows
+        )
         report.merge(part)
-        piece = _shared(_renumbered(articles, rows), seen), [Problem(origin, r) for r in reasons]
+        piece = _shared(articles, seen), [Problem(origin, r) for r in reasons]
         rows += len(frame)
         return piece
 
@@ -256,17 +260,25 @@ def _text_pieces(
     header = data[: starts[0]] if quoted else b""
     # A piece's line 1 is the header again: its line k is line k - 1 + (lines before it).
     rows, lines = 0, header.count(b"\n") - 1 if quoted else 0
+    decided: Decided = {}
+    # Pieces whose lines are not counted yet: only a problem's line number needs the count.
+    uncounted: list[tuple[int, int]] = []
     for begin, end in zip(starts, [*starts[1:], len(data)], strict=True):
-        if not data[begin:end].strip():
+        if _BLANK.fullmatch(data, begin, end):  # no copy of the piece just to look at it
             continue
         part = _piece(report)
+        # One copy of the piece, not two (a slice, then the slice with the header).
+        piece = b"".join((header, memoryview(data)[begin:end]))
         articles, problems = read_table_data(
-            header + data[begin:end], kind, origin, mapping=mapping, report=part
+            piece, kind, origin, mapping=mapping, report=part, decided=decided, first_row=rows
         )
         report.merge(part)
-        yield _renumbered(articles, rows), [_shift_line(p, lines) for p in problems]
+        if problems:
+            lines += sum(count_byte(data, b"\n", *piece) for piece in uncounted)
+            uncounted.clear()
+        yield articles, [_shift_line(p, lines) for p in problems]
         rows += len(articles)
-        lines += data.count(b"\n", begin, end)
+        uncounted.append((begin, end))
 
 
 def _record_starts(data: bytes, quoted: bool) -> Iterator[int]:
@@ -294,7 +306,7 @@ def _record_starts(data: bytes, quoted: bool) -> Iterator[int]:
 
 def _record_end(data: bytes, start: int, near: int, quoted: bool) -> int | None:
     """Offset after the first record-ending line end at or past `near` (quotes counted from start)."""
-    quotes = data.count(b'"', start, near) if quoted and near > start else 0
+    quotes = count_byte(data, b'"', start, near) if quoted and near > start else 0
     position = max(start, near)
     while True:
         newline = data.find(b"\n", position)
@@ -305,17 +317,6 @@ def _record_end(data: bytes, start: int, near: int, quoted: bool) -> int | None:
         if quotes % 2 == 0:
             return newline + 1
         position = newline + 1
-
-
-def _renumbered(articles: list[RawArticle], offset: int) -> list[RawArticle]:
-    """Articles of a piece with their "row N" origins counted from the file's start."""
-    if not offset:
-        return articles
-    for article in articles:
-        where, _, row = article.origin.rpartition(":row ")
-        if where and row.isdecimal():
-            article.origin = f"{where}:row {int(row) + offset}"
-    return articles
 
 
 def _shift_line(problem: Problem, lines: int) -> Problem:
