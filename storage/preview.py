@@ -59,14 +59,16 @@ class FilePreview:
         return wanted if wanted != shown else None
 
 
-def preview_folder(folder: Path, store: Path) -> list[dict]:
-    """Every file in folder (uploads, in their order) as FilePreview fields. Runs in the child."""
+def preview_folder(folder: Path, store: Path, chosen: dict[str, dict[str, str]] | None = None) -> list[dict]:
+    """Every file in folder (uploads, in their order) as FilePreview fields; `chosen`: the
+    analyst's mapping by file name, for files read with one. Runs in the child."""
     from loaders.inspect import inspect_file  # the readers load here, under the child's limits
 
     remembered = saved_mappings(store)
     previews = []
     for path in iter_input_files([folder]):
-        report, problems, head_only = inspect_file(path, remembered=remembered)
+        mapping = (chosen or {}).get(path.name)
+        report, problems, head_only = inspect_file(path, mapping=mapping, remembered=remembered)
         preview = FilePreview(
             name=path.name,
             kind=report.kind,
@@ -88,29 +90,32 @@ def preview_folder(folder: Path, store: Path) -> list[dict]:
     return previews
 
 
-def preview_uploads(files: list[tuple[str, bytes]], store: Path) -> list[FilePreview]:
-    """How each (name, content) upload would be read, with the store's saved mappings; one
-    FilePreview per file, in order, under the file's own name."""
+def preview_uploads(
+    files: list[tuple[str, bytes]], store: Path, mappings: list[dict[str, str] | None] | None = None
+) -> list[FilePreview]:
+    """How each (name, content) upload would be read, with the store's saved mappings or the
+    analyst's `mappings` (one per file, None: as guessed); one FilePreview per file, in order,
+    under the file's own name."""
     from storage.worker import IngestStopped, run_preview  # late: the panel imports this at start
 
     try:
-        answers = run_preview(files, store)
+        answers = run_preview(files, store, mappings=mappings)
     except IngestStopped:
         if len(files) == 1:
             raise
         # One file broke the child (a limit): each file alone, so the others still preview.
-        return [_alone(one, store) for one in files]
+        return [_alone(one, store, m) for one, m in zip(files, mappings or [None] * len(files), strict=True)]
     return [
         FilePreview(**{**answer, "name": Path(name).name})
         for (name, _), answer in zip(files, answers, strict=True)
     ]
 
 
-def _alone(upload: tuple[str, bytes], store: Path) -> FilePreview:
+def _alone(upload: tuple[str, bytes], store: Path, mapping: dict[str, str] | None = None) -> FilePreview:
     """The preview of one file in a child of its own; a file that stops it is its own Problem."""
     from storage.worker import IngestStopped
 
     try:
-        return preview_uploads([upload], store)[0]
+        return preview_uploads([upload], store, [mapping])[0]
     except IngestStopped as error:
         return FilePreview(Path(upload[0]).name, problems=[str(error).replace("ingest", "preview", 1)])

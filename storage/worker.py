@@ -113,13 +113,22 @@ def run_ingest(
         return report
 
 
-def run_preview(files: list[tuple[str, bytes]], store: Path, *, limits: Limits | None = None) -> list[dict]:
+def run_preview(
+    files: list[tuple[str, bytes]],
+    store: Path,
+    *,
+    limits: Limits | None = None,
+    mappings: list[dict[str, str] | None] | None = None,
+) -> list[dict]:
     """How each file would be read (storage/preview.py), judged in a child process within limits:
-    an upload is never parsed by the server itself. Stores nothing."""
+    an upload is never parsed by the server itself. Stores nothing. `mappings`: each file's
+    field -> column choice (None: the saved mapping or the guess), in the order of files."""
     limits = limits or Limits.from_env()
     with tempfile.TemporaryDirectory(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-") as folder:
-        write_uploads(files, Path(folder))
-        return _supervise(["preview", folder, str(store)], limits, lambda *_: None, lambda: True)
+        names = write_uploads(files, Path(folder))
+        chosen = {n: m for n, m in zip(names, mappings or [], strict=False) if m is not None}
+        args = ["preview", folder, str(store), json.dumps(chosen)]
+        return _supervise(args, limits, lambda *_: None, lambda: True)
 
 
 def _own_name(line: str, names: list[str], files: list[tuple[str, bytes]]) -> str:
@@ -263,14 +272,15 @@ def _send(message: dict) -> None:
 
 def main(argv: list[str]) -> int:
     """python -m storage.worker ADDRESS_SPACE_MB CPU_SECONDS ingest FOLDER STORE CHOSEN_JSON SAVED_IN
-    python -m storage.worker ADDRESS_SPACE_MB CPU_SECONDS preview FOLDER STORE"""
+    python -m storage.worker ADDRESS_SPACE_MB CPU_SECONDS preview FOLDER STORE [CHOSEN_JSON]"""
     address_space_mb, cpu_seconds, command, folder, store, *rest = argv
     _limit_self(int(address_space_mb), int(cpu_seconds))
     try:
         if command == "preview":
             from storage.preview import preview_folder  # late: the limits are set before parsers load
 
-            _send({"answer": preview_folder(Path(folder), Path(store))})
+            chosen = json.loads(rest[0]) if rest else {}
+            _send({"answer": preview_folder(Path(folder), Path(store), chosen)})
             return 0
         chosen, remembered_in = json.loads(rest[0]), Path(rest[1])
         progress = lambda d, t, n: _send({"progress": [d, t, n]})  # noqa: E731

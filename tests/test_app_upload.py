@@ -102,3 +102,18 @@ def test_a_file_that_cannot_be_read_shows_its_problem_and_the_others_still_add(
     assert not at.exception
     assert metric(at, "Articles matching") == "9"
     assert "Left out scan.csv" in captions(at)
+
+
+def test_the_rows_kept_follow_the_fields_chosen(served: Path) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=90).run()
+    upload(at, MONDAY)
+    assert "3 of 3 rows give articles" in captions(at)
+    for field in ("title", "body", "lead"):
+        field_box(at, field).set_value("(none)")
+    at.run()
+    assert not at.exception
+    assert "csv, 0 articles" in captions(at)  # no text left: the file read again says so
+    field_box(at, "title").set_value("Kop")
+    at.run()
+    assert "3 of 3 rows give articles" in captions(at)  # a headline alone is coverage
+    assert metric(at, "Articles matching") == "6"  # still nothing stored before the button
