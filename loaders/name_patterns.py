@@ -567,6 +567,14 @@ PERSON_SHAPES = "|".join(
 # A pass of their own: in one alternation "said X" would swallow "X, professor of history".
 SPEECH_SHAPES = "|".join(f"(?:{p})" for p in (SAID_NAME, NAME_SAID))
 ORGANIZATION_SHAPES = "|".join(f"(?:{p})" for p in (ACRONYM, ORG_NAME))
+# Words every match of a pass holds. No shape matches a line break, so a pass over each paragraph
+# finds what one pass over the whole segment finds, and a paragraph without its words can be
+# skipped. Measured on 5,000 generated articles: the institution words keep 18% of the text and
+# the speech verbs 50%; the persons' ~175 titles and roles keep 79% and cost more than they save.
+_ORGANIZATION_CUE = "|".join(
+    re.escape(w) for w in sorted({*ORG_HEADS, *ORG_HEADS_FIRST, "ommittee"}, key=len, reverse=True)
+)
+_SPEECH_CUE = "|".join(re.escape(w) for w in sorted({*SPEECH_BEFORE, *SPEECH_AFTER}, key=len, reverse=True))
 # Leading words a sentence puts before a name: dropped from the front of a found organization.
 ORG_LEADING = (
     NOT_NAME
@@ -813,20 +821,7 @@ def find_names(
     prose: pl.DataFrame, person_keys: set[str], known_keys: set[str], organization_keys: set[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(people, organizations) the gazetteer lacks, from one pass of all the name patterns."""
-    text = pl.col("text")
-    found = (
-        prose.select(
-            "position",
-            "section_weight",
-            pl.concat_list(
-                text.str.extract_all(PERSON_SHAPES),
-                text.str.extract_all(ORGANIZATION_SHAPES),
-                text.str.extract_all(SPEECH_SHAPES),
-            ).alias("name"),
-        )
-        .explode("name")
-        .drop_nulls("name")
-    )
+    found = shape_matches(prose)
     shapes = {raw: _shape(raw) for raw in found.get_column("name").unique().to_list()}
     people = {raw: v for raw, (k, v) in shapes.items() if k == "person"}
     organizations = {raw: v for raw, (k, v) in shapes.items() if k == "organization"}
@@ -834,6 +829,40 @@ def find_names(
     return (
         _people(found, people, prose, person_keys, known_keys),
         _organizations(found, organizations, acronyms, prose, organization_keys),
+    )
+
+
+def shape_matches(prose: pl.DataFrame) -> pl.DataFrame:
+    """(position, section_weight, name) of every match of the person, organization and speech
+    passes, in the order the three passes over each segment give them."""
+    text = pl.col("text")
+    segments = prose.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("segment"), "text")
+    paragraphs = segments.select("segment", text.str.split("\n")).explode("text")
+    # The acronym's "(" is a literal test of its own: in the alternation it slows the words' scan.
+    organization_cue = text.str.contains("(", literal=True) | text.str.contains(_ORGANIZATION_CUE)
+    passes = (
+        segments.select("segment", text.str.extract_all(PERSON_SHAPES).alias("name")),
+        paragraphs.filter(organization_cue).select(
+            "segment", text.str.extract_all(ORGANIZATION_SHAPES).alias("name")
+        ),
+        paragraphs.filter(text.str.contains(_SPEECH_CUE)).select(
+            "segment", text.str.extract_all(SPEECH_SHAPES).alias("name")
+        ),
+    )
+    found = (
+        pl.concat(
+            [p.explode("name").with_columns(pl.lit(i, pl.UInt8).alias("pass")) for i, p in enumerate(passes)]
+        )
+        .drop_nulls("name")
+        .sort("segment", "pass", maintain_order=True)
+    )
+    segment = found.get_column("segment")
+    return pl.DataFrame(
+        {
+            "position": prose.get_column("position").gather(segment),
+            "section_weight": prose.get_column("section_weight").gather(segment),
+            "name": found.get_column("name"),
+        }
     )
 
 
