@@ -246,6 +246,9 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
     if kind == "parquet":
         return _read_parquet(data), []
     fast = _read_utf8_delimited(data, kind) if kind in ("csv", "tsv") else None
+    tried = kind == "jsonl" and _clean_utf8(data)
+    if tried:  # the fast JSON lines reader straight from the bytes, before any decoding
+        fast = _read_jsonl_fast(data.removeprefix(codecs.BOM_UTF8))
     if fast is not None:
         return fast
     raw, encoding = decode_raw(data)
@@ -255,7 +258,7 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
     if kind == "json":
         return _read_json(text)
     if kind == "jsonl":
-        same = encoding == "utf-8-sig" and text is raw
+        same = encoding == "utf-8-sig" and text is raw and not tried
         fast = _read_jsonl_fast(data.removeprefix(codecs.BOM_UTF8)) if same else None
         return fast if fast is not None else _read_jsonl(text)
     sep = "\t" if kind == "tsv" else sniff_delimiter(text)
@@ -288,6 +291,16 @@ def load_frame(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]]:
     if frame.empty and len(frame.columns):
         raise TableError("no rows: the file holds only the header line")
     return frame, reasons
+
+
+def _clean_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8 as the decoding path would find them, with nothing for it to
+    repair (mojibake, a doubled BOM): asked of the bytes, so a clean file is never decoded whole
+    (0.1 s per 90 MB). The readers that trust this still refuse invalid UTF-8 themselves."""
+    if _sniff_encoding(data[:SNIFF_BYTES]) != "utf-8-sig":
+        return False
+    utf8 = data.removeprefix(codecs.BOM_UTF8)
+    return not utf8.startswith(codecs.BOM_UTF8) and not _MOJIBAKE_UTF8.search(utf8)
 
 
 def _read_utf8_delimited(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str]] | None:
