@@ -196,6 +196,7 @@ class Store:
         self.search_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_articles)
         self.ranked_articles = functools.lru_cache(maxsize=SEARCH_CACHE)(self._ranked_articles)
         self.search_bits = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search_bits)
+        self.facet_bits = functools.lru_cache(maxsize=SEARCH_CACHE)(self._facet_bits)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -266,17 +267,23 @@ class Store:
         self, kind: str, ids: list[int], primary_only: bool, every: bool, params: list[object]
     ) -> str:
         """Articles carrying any (every: all) of the values; with primary_only a country counts
-        only where it is primary, so a left-out country is left out as its facet counts it."""
-        primary = " AND is_primary" if kind == "country" and primary_only else ""
+        only where it is primary, so a left-out country is left out as its facet counts it.
+        Handed to DuckDB as one bit per article, like a search's hits: a value on 400k of 1M
+        articles costs ~8 ms a question that way, ~45 ms as a semi join with entities."""
+        primary = kind == "country" and primary_only
+        params.append(self.facet_bits(tuple(sorted(ids)), primary, every and len(ids) > 1))
+        return "get_bit(?::BIT, a.idx) = 1"
+
+    def _facet_bits(self, ids: tuple[int, ...], primary: bool, every: bool) -> str:
+        """'1' at each article carrying any (every: all) of the value ids, primary ones only when
+        asked; entities is ordered by value_id, so this reads only those values' rows."""
         marks = ", ".join("?" * len(ids))
-        params.extend(ids)
-        if every and len(ids) > 1:
-            params.append(len(ids))
-            return (
-                f"a.idx IN (SELECT idx FROM entities WHERE value_id IN ({marks}){primary}"
-                " GROUP BY idx HAVING count(*) = ?)"
-            )
-        return f"a.idx IN (SELECT idx FROM entities WHERE value_id IN ({marks}){primary})"
+        sql = f"SELECT idx FROM entities WHERE value_id IN ({marks})" + (" AND is_primary" if primary else "")
+        if every:
+            sql += f" GROUP BY idx HAVING count(*) = {len(ids)}"
+        with self._cursor() as cur:
+            found = np.asarray(cur.execute(sql, list(ids)).fetchnumpy()["idx"], dtype=np.int64)
+        return _bits(found, self.size)
 
     def _search_clause(self, search: SearchQuery, params: list[object]) -> str:
         """Run the full-text part in SQLite and hand DuckDB the matching articles as one bit per
@@ -298,10 +305,7 @@ class Store:
     def _search_bits(self, match: str) -> str:
         """'1' at each matching article's idx, '0' elsewhere, as DuckDB reads a BIT string."""
         hits = self.search_articles(match)
-        hits = hits[hits >= 0]  # -1: a text of no article
-        mask = np.zeros(max(self.size, int(hits.max()) + 1 if len(hits) else 0, 1), dtype=np.uint8)
-        mask[hits] = 1
-        return (mask + ord("0")).tobytes().decode("ascii")
+        return _bits(hits[hits >= 0], self.size)  # -1: a text of no article
 
     def _search_articles(self, match: str) -> np.ndarray:
         """Article idx whose story has a text matching: mapped once per search, not per query."""
@@ -682,6 +686,13 @@ class Store:
 
 
 LIST_FIELDS = ("captions", *tag_columns())
+
+
+def _bits(idx: np.ndarray, size: int) -> str:
+    """'1' at each given article idx and '0' elsewhere, as DuckDB reads a BIT string."""
+    mask = np.zeros(max(size, int(idx.max()) + 1 if len(idx) else 0, 1), dtype=np.uint8)
+    mask[idx] = 1
+    return (mask + ord("0")).tobytes().decode("ascii")
 
 
 def _with_lists(frame: pd.DataFrame) -> pd.DataFrame:
