@@ -92,40 +92,44 @@ def _show_preview(upload: UploadedFile, preview: FilePreview, path: Path) -> dic
     """One file's preview; returns the column the analyst chose per field (None: none)."""
     with st.container(border=True, key=f"upload_preview_{upload.file_id}"):
         st.markdown(f"**{escape_markdown(preview.name)}**")
-        # Rows kept, what is skipped and why, as the fields now chosen would read the file.
-        read = _as_chosen(upload, preview, path)
-        st.caption(escape_markdown(_how(read)))
+        # Filled once the fields are chosen below: rows kept and problems as that choice reads the file.
+        how = st.empty()
         if preview.mapping_from == "saved":
             st.caption("Using your saved mapping for files with these columns.")
             if st.button("Guess again", key=state.forget_key(upload.file_id), type="tertiary"):
                 _forget(upload, preview, path)
-        # A file that gives nothing is an error; one a mapping could fix, a warning; lost rows, a note.
-        show = st.error if not preview.readable else st.warning if not read.kept else st.caption
-        for reason in read.problems:
-            show(escape_markdown(no_server_paths(reason)))
+        problems = st.container()
         choices = _choose_fields(upload, preview) if preview.takes_mapping else {}
         if not preview.takes_mapping:
             for field, column in preview.columns.items():
                 st.caption(escape_markdown(f"{FIELD_LABELS.get(field, field)} ← {column}"))
+        read = _as_chosen(upload, preview, choices, path)
+        how.caption(escape_markdown(_how(read)))
+        # A file that gives nothing is an error; one a mapping could fix, a warning; lost rows, a note.
+        show = (
+            problems.error
+            if not preview.readable
+            else problems.warning
+            if not read.kept
+            else problems.caption
+        )
+        for reason in read.problems:
+            show(escape_markdown(no_server_paths(reason)))
         for line in _facts(read):
             st.caption(escape_markdown(line))
     return choices
 
 
-def _as_chosen(upload: UploadedFile, preview: FilePreview, path: Path) -> FilePreview:
-    """The preview as the fields currently chosen read the file: the guess's own preview until a
-    field is changed, then the file judged again with that mapping (a child process, once per
-    mapping; kept in the session). Samples and choices stay those of the first preview."""
-    from storage.preview import MAPPABLE_FIELDS, preview_uploads
+def _as_chosen(
+    upload: UploadedFile, preview: FilePreview, choices: dict[str, str | None], path: Path
+) -> FilePreview:
+    """The preview as the chosen fields read the file: the guess's own preview until a field is
+    changed, then the file judged again with that mapping (a child process, once per mapping;
+    kept in the session). Samples and choices stay those of the first preview."""
+    from storage.preview import preview_uploads
     from storage.worker import IngestStopped
 
-    if not preview.takes_mapping:
-        return preview
-    current = {f: st.session_state.get(state.mapping_key(upload.file_id, f)) for f in MAPPABLE_FIELDS}
-    chosen = {
-        f: (None if c == NONE else c) if c is not None else preview.columns.get(f) for f, c in current.items()
-    }
-    mapping = preview.mapping_with(chosen)
+    mapping = preview.mapping_with(choices) if preview.takes_mapping else None
     if mapping is None:
         return preview
     kept = state.upload_previews()

@@ -64,7 +64,7 @@ def query_days(store: Store, filters: Filters) -> CompareDays:
     once, counted per day and, through their value lists, per country and person."""
     (c_low, c_high), (p_low, p_high) = (store._id_range(kind) for kind in TOP_KINDS)
     with store._cursor() as cur:
-        where, params = store._where(cur, filters)  # registers this query's search hits
+        where, params = store._where(filters)
         found = cur.execute(
             f"WITH m AS MATERIALIZED (SELECT a.idx, a.published FROM articles a WHERE {where}),"
             " d AS (SELECT published::DATE AS day, count(*) AS n FROM m GROUP BY ALL),"

@@ -233,7 +233,7 @@ class Store:
 
     # --- the selection -----------------------------------------------------------------
 
-    def _where(self, cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list[object]]:
+    def _where(self, filters: Filters) -> tuple[str, list[object]]:
         """WHERE clause (over articles a) and its parameters for the filters."""
         clauses: list[str] = []
         params: list[object] = []
@@ -341,7 +341,7 @@ class Store:
     def summary(self, filters: Filters) -> Summary:
         """Counts for the summary strip."""
         with self._cursor() as cur:
-            where, params = self._where(cur, filters)
+            where, params = self._where(filters)
             # One statement: the filters (a search's hits among them) are applied once, and the
             # outlets joined on the integer idx (at 1M articles: 440 -> 180 ms with a phrase).
             # "Sources" are the outlets of any copy, so a folded copy's outlet counts too.
@@ -366,7 +366,7 @@ class Store:
         every matching date and a second count cost ~100 ms a rerun). A percentile is the day of
         the article at rank ceil(q * n) in date order, as SQL's quantile_disc ranks."""
         with self._cursor() as cur:
-            where, params = self._where(cur, filters)
+            where, params = self._where(filters)
             per_day = cur.execute(
                 "SELECT (a.published::DATE - DATE '1970-01-01')::INTEGER AS day, count(*) AS n"
                 f" FROM articles a WHERE {where} AND a.published IS NOT NULL GROUP BY ALL ORDER BY day",
@@ -405,7 +405,7 @@ class Store:
         `limit` others of each kind."""
         chosen = [self._ids[(k, v)] for k in FACET_KINDS for v in filters.values(k) if (k, v) in self._ids]
         with self._cursor() as cur:
-            where, params = self._where(cur, filters)
+            where, params = self._where(filters)
             return cur.execute(
                 "WITH counts AS (SELECT value_id, count(*) AS n FROM (SELECT unnest(CASE WHEN ?"
                 " THEN list_concat(list_filter(value_ids, lambda v: v NOT BETWEEN ? AND ?), primary_ids)"
@@ -432,7 +432,7 @@ class Store:
         granularity = granularity if granularity in GRANULARITIES else "month"
         measure = measure if measure in MEASURES else "articles"
         with self._cursor() as cur:
-            where, params = self._where(cur, filters)
+            where, params = self._where(filters)
             frame = self._buckets(cur, where, params, granularity, measure, "none")
             if split in ("country", "topic"):
                 frame = pd.concat([frame, self._buckets(cur, where, params, granularity, measure, split)])
@@ -532,7 +532,7 @@ class Store:
     ) -> pd.DataFrame:
         """One page of matching articles; with a search, each with a snippet of matched text."""
         with self._cursor() as cur:
-            where, params = self._where(cur, filters)
+            where, params = self._where(filters)
             order = self._order(cur, filters, sort)
             frame = cur.execute(
                 f"SELECT {RESULT_COLUMNS}, a.copy_key FROM articles a{order.join} WHERE {where}"
@@ -658,7 +658,7 @@ class Store:
         """The stories the matching articles tell, largest or newest first, each with its counts
         under the filters and a small timeline (precomputed at ingest: nothing is reclustered)."""
         with self._cursor() as cur:
-            where, params = self._where(cur, filters)
+            where, params = self._where(filters)
             return stories.listed(cur, where, params, order, limit)
 
     def story_of(self, article_id: str) -> stories.StoryOf | None:
@@ -674,7 +674,7 @@ class Store:
     def export(self, filters: Filters, limit: int = EXPORT_LIMIT, sort: str = "newest") -> pd.DataFrame:
         """The matching articles in full (schema columns), in the results' order."""
         with self._cursor() as cur:
-            where, params = self._where(cur, filters)
+            where, params = self._where(filters)
             order = self._order(cur, filters, sort)
             frame = cur.execute(
                 "SELECT a.* EXCLUDE (idx, weak_date, copy_key), c.body, c.captions FROM articles a"

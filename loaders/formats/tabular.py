@@ -312,11 +312,11 @@ def _read_utf8_delimited(data: bytes, kind: str) -> tuple[pd.DataFrame, list[str
     the text (a preamble, no header, mojibake, invalid UTF-8, a bad row), None: load_frame's
     own path then reads the file and says why, as before.
     """
-    if _sniff_encoding(data[:SNIFF_BYTES]) != "utf-8-sig":
+    if not _clean_utf8(data):
         return None
     utf8 = data.removeprefix(codecs.BOM_UTF8)
     head = _utf8_head(utf8)
-    if not head or head.isspace() or utf8.startswith(codecs.BOM_UTF8) or _MOJIBAKE_UTF8.search(utf8):
+    if not head or head.isspace():
         return None
     sample = head[:SNIFF_BYTES]
     if len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
