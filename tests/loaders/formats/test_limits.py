@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -82,9 +81,22 @@ def test_parquet_batches_keep_every_row_and_its_number() -> None:
     assert [a.origin for a in articles[2999:3001]] == ["x.parquet:row 3000", "x.parquet:row 3001"]
 
 
+def _batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The rows per batch each row group is read with, as the reader chooses them."""
+    sizes: list[int] = []
+    choose = limits._batch_rows
+
+    def recorded(*args, **kwargs) -> int:
+        sizes.append(choose(*args, **kwargs))
+        return sizes[-1]
+
+    monkeypatch.setattr(limits, "_batch_rows", recorded)
+    return sizes
+
+
 def test_distinct_dictionary_bodies_read_in_large_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    # pandas writes every text column dictionary-encoded; sized by the whole chunk, each batch was
-    # one row (20,000 rows read at 1.2k rows/s against CSV's 36k).
+    # pandas writes every text column dictionary-encoded (falling back to plain pages after 1 MB
+    # of dictionary); sized by the whole chunk, each batch was one row (1.2k rows/s).
     rows = 5_000
     frame = pd.DataFrame(
         {
@@ -94,30 +106,36 @@ def test_distinct_dictionary_bodies_read_in_large_batches(monkeypatch: pytest.Mo
     )
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
-    read: list[int] = []
-    slices = limits._slices
-
-    def counted(batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
-        read.append(batch.num_rows)
-        yield from slices(batch)
-
-    monkeypatch.setattr(limits, "_slices", counted)
+    sizes = _batch_sizes(monkeypatch)
     articles, problems = read_table_bounded(buffer.getvalue(), "parquet", "x.parquet")
     assert problems == []
     assert [a.title for a in articles] == list(frame["title"])
-    assert len(read) <= 2, read[:10]
+    assert [a.body for a in articles] == [b.strip() for b in frame["body"]]
+    assert sizes and min(sizes) >= 1_000, sizes
 
 
-def test_repeated_dictionary_value_decodes_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repeated_long_dictionary_value_bounds_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One 10 KB value repeated by reference costs 10 KB a row decoded, though the chunk is tiny;
+    # a short value first: the longest value counts, wherever the rows refer to it.
     monkeypatch.setattr(limits, "PARQUET_BATCH_BYTES", 1024 * 1024)
     body = "Officials met in Muscat to discuss the ceasefire proposal. " * 170  # ~10 KB
-    batch = pa.record_batch({"body": pa.array([body] * 8192).dictionary_encode(), "n": pa.array(range(8192))})
-    parts = list(limits._slices(batch))
-    assert sum(p.num_rows for p in parts) == 8192
-    assert all(p.schema.field("body").type == pa.string() for p in parts)
-    assert all(p.nbytes <= 1024 * 1024 + len(body) + 64 for p in parts), [p.nbytes for p in parts]
-    assert len(parts) >= 70  # 80 MB decoded in ~1 MB slices
-    assert pa.Table.from_batches(parts).column("n").to_pylist() == list(range(8192))
+    table = pa.table({"body": ["Short."] + [body] * 8191, "n": list(range(8192))})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd", use_dictionary=True)
+    sizes = _batch_sizes(monkeypatch)
+    articles, problems = read_table_bounded(buffer.getvalue(), "parquet", "x.parquet")
+    assert (len(articles), problems) == (8192, [])
+    assert articles[0].body == "Short." and articles[-1].body == body.strip()
+    [size] = sizes
+    assert size * len(body) <= 1024 * 1024, size
+    assert size >= 50, size  # the bound is the value's length, not the whole chunk's
+
+
+def test_longest_dictionary_values_reads_the_whole_dictionary_page() -> None:
+    values = ["a"] * 5_000 + ["a much longer value at the end of the chunk"]
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"x": values}), buffer, use_dictionary=True)
+    assert limits._longest_dictionary_values(buffer.getvalue(), 0, {"x"}) == {"x": len(values[-1])}
 
 
 CSV = (
