@@ -72,6 +72,8 @@ JSONL_LEFT = {
     "CR line ends": b'{"title": "a"}\r\n{"title": "b"}\r\n',
     "a null column": b'{"title": "a", "body": null}\n',
     "a lone surrogate": b'{"title": "\\ud800"}\n',
+    # pyarrow's JSON reader keeps the byte in its string; to_pandas then failed on the whole file.
+    "invalid UTF-8 in a value": b'{"title": "Envoy \x80 visits", "body": "Talks."}\n',
 }
 
 
@@ -155,3 +157,10 @@ def test_dates_without_candidates_are_left_as_written() -> None:
     values = pd.Series(["2024-09-13", "September 13, 2024", ""], dtype="string")
     dates, note = dateorder.normalize_dates(values)
     assert dates.tolist() == values.tolist() and note == "ISO year-month-day (no day/month ambiguity)"
+
+
+def test_jsonl_with_invalid_utf8_in_a_value_still_loads() -> None:
+    data = b'{"title": "Envoy visits", "body": "Talks."}\n{"title": "Summit \x80", "body": "Leaders met."}\n'
+    articles, problems = tabular.read_table_data(data, "jsonl", "feed.jsonl")
+    assert problems == []
+    assert [a.body for a in articles] == ["Talks.", "Leaders met."]
