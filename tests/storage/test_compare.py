@@ -125,3 +125,32 @@ def test_csv_names_every_query_and_period_and_is_spreadsheet_safe(store: Store) 
     assert len(frame) == len(result.series)
     assert frame["share"].max() <= 1
     assert frame.loc[frame["query"] == "All", "articles"].sum() == store.summary(Filters()).articles - 1
+
+
+@pytest.mark.parametrize("filters", [*QUERIES, Filters(countries=("JOR",), primary_only=True)])
+def test_top_people_are_the_person_facet_counts(store: Store, filters: Filters) -> None:
+    """People are counted wherever they are named: primary only narrows countries, not people."""
+    top = query_days(store, filters).top
+    people = top[top["kind"] == "person"].set_index("value")["articles"]
+    facet = store.facets(filters, limit=1000)["person"].set_index("value")["count"]
+    assert len(people) == min(5, len(facet))
+    assert all(facet[v] == n for v, n in people.items())
+    assert set(people.index) >= set(facet[facet > people.min()].index) if len(people) else True
+
+
+def test_primary_only_top_countries_count_only_primary_tags(store: Store) -> None:
+    """Jordan is named in two fixture articles and the primary country of one."""
+    mentioned, primary = (query_days(store, Filters(primary_only=only)).top for only in (False, True))
+    counts = [t[t["kind"] == "country"].set_index("value")["articles"] for t in (mentioned, primary)]
+    facet = store.facets(Filters(primary_only=True), limit=1000)["country"].set_index("value")["count"]
+    assert counts[0]["JOR"] == 2 and "JOR" not in counts[1]
+    assert all(facet[v] == n for v, n in counts[1].items())
+    assert set(counts[1].index) >= set(facet[facet > counts[1].min()].index)
+
+
+def test_each_kind_has_one_range_of_ids(store: Store) -> None:
+    for kind in ("country", "person"):
+        low, high = store.id_range(kind)
+        names = {store.value_name(i) for i in range(low, high + 1)}
+        assert names == set(store.facet_values(kind)["value"])
+    assert store.id_range("no such kind") == (0, -1)
