@@ -54,6 +54,9 @@ def test_covered_countries_are_coloured_by_their_count_and_named_as_text() -> No
     drawn = dict(zip(shown["locations"], shown["z"], strict=True))
     assert {code: n for code, n in drawn.items() if n} == {"EGY": 3, "LBN": 7}
     assert "&lt;b&gt;Lebanon&lt;/b&gt;" in shown["text"]
+    assert shown["colorbar"]["dtick"] == 1  # a few articles: whole steps, no "1 1 2 2"
+    many = figure(pd.DataFrame({"value": ["EGY"], "count": [5_000]}), country_shapes(), str).to_dict()
+    assert "dtick" not in many["data"][0]["colorbar"]
     # Nothing to fetch: no tile source, no style URL.
     assert spec["layout"]["map"]["style"] == "white-bg"
 
