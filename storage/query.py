@@ -270,6 +270,12 @@ class Store:
             clauses.append(self._search_clause(search, params))
         return (" AND ".join(clauses) or "TRUE"), params
 
+    @staticmethod
+    def reads_only_idx(filters: Filters) -> bool:
+        """Whether where(filters) reads no column of articles a but a.idx (so any table keyed by
+        idx can be filtered by it): every clause but the dates' is a test of the idx."""
+        return not (filters.date_from or filters.date_to)
+
     def _facet_clause(
         self, kind: str, ids: list[int], primary_only: bool, every: bool, params: list[object]
     ) -> str:
@@ -413,11 +419,17 @@ class Store:
         chosen = [self._ids[(k, v)] for k in FACET_KINDS for v in filters.values(k) if (k, v) in self._ids]
         with self.cursor() as cur:
             where, params = self.where(filters)
+            # A WHERE reading only a.idx is asked of article_values itself: the semi join with the
+            # articles cost more than the counting (at 1M, a country on 400k articles: 73 -> 39 ms).
+            matching = (
+                f"article_values a WHERE {where}"
+                if self.reads_only_idx(filters)
+                else f"article_values WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})"
+            )
             return cur.execute(
                 "WITH counts AS (SELECT value_id, count(*) AS n FROM (SELECT unnest(CASE WHEN ?"
                 " THEN list_concat(list_filter(value_ids, lambda v: v NOT BETWEEN ? AND ?), primary_ids)"
-                " ELSE value_ids END) AS value_id FROM article_values"
-                f" WHERE idx IN (SELECT a.idx FROM articles a WHERE {where})) GROUP BY value_id),"
+                f" ELSE value_ids END) AS value_id FROM {matching}) GROUP BY value_id),"
                 " ranked AS (SELECT v.kind, v.value, c.n, list_contains(?::INTEGER[], c.value_id) AS chosen"
                 " FROM counts c JOIN entity_values v USING (value_id))"
                 " SELECT kind, value, n, count(*) OVER (PARTITION BY kind) FROM ranked"
