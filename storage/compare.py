@@ -1,10 +1,10 @@
 """Queries compared side by side: articles per period for two to five filter sets, as counts and
 as shares of all coverage in the store, with each query's totals and its top countries and people.
 
-Two steps: `compare_days` asks the store (two SQL statements per query: the matching articles and
-their days, then their top values), `comparison` rolls the days up to a granularity in pandas, so
-changing day/week/month costs no SQL. Like storage.query, every outside value reaches SQL as a bound
-parameter.
+Two steps: `compare_days` asks the store (one SQL statement per query, the matching articles and
+their days, then counted per day and per country and person in numpy), `comparison` rolls the days
+up to a granularity, so changing day/week/month costs no SQL. Like storage.query, every outside
+value reaches SQL as a bound parameter.
 """
 
 from __future__ import annotations
@@ -14,19 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from storage.export import inert_cell
 from storage.guard import guarded
-from storage.query import GRANULARITIES, Filters, Store, article_bits
+from storage.query import GRANULARITIES, Filters, Store
+from storage.top_values import top_values
 
 # A chart of more lines than this is unreadable, and each query costs SQL on every rerun.
 MAX_QUERIES = 5
 # Top countries and people listed per query.
 TOP_VALUES = 5
-TOP_KINDS = ("country", "person")
 DAY_ZERO = date(1970, 1, 1).toordinal()  # numpy's day 0
 # The day number an undated article is read with: below any date (day numbers are int32).
 UNDATED_DAY = -(2**31)
@@ -64,10 +63,10 @@ def compare_days(store: Store, queries: Sequence[Filters]) -> CompareDays:
 
 def query_days(store: Store, filters: Filters) -> CompareDays:
     """One query's answer (as query 0): each query is asked, and can be cached, on its own, so
-    adding a third query does not ask the first two again. Two statements: the matching articles
-    and their days (counted per day here), then their countries and people counted in the long
-    entity table through one bit per matching article. At 1M articles a query matching 636k
-    costs ~40 ms that way; unnesting the matching articles' value lists cost ~140."""
+    adding a third query does not ask the first two again. One statement, the matching articles
+    and their days; then in numpy their count per day and their top countries and people
+    (storage.top_values). At 1M articles a query matching 636k articles costs ~25 ms that way;
+    one statement counting days and unnesting the articles' value lists cost ~140."""
     where, params = store.where(filters)
     with store.cursor() as cur:
         found = cur.execute(
@@ -75,7 +74,7 @@ def query_days(store: Store, filters: Filters) -> CompareDays:
             f" FROM articles a WHERE {where}",
             [UNDATED_DAY, *params],
         ).fetchnumpy()
-        top = _top_values(cur, store, filters, article_bits(np.asarray(found["idx"]), store.size))
+    top = top_values(store, np.asarray(found["idx"]), filters.primary_only, TOP_VALUES)
     days, counts = np.unique(np.asarray(found["day"], dtype="int64"), return_counts=True)
     dated = days != UNDATED_DAY
     undated = int(counts[~dated].sum())
@@ -85,26 +84,6 @@ def query_days(store: Store, filters: Filters) -> CompareDays:
         _totals(days[dated], counts[dated], undated),
         _top_frame(store, top),
     )
-
-
-def _top_values(
-    cur: duckdb.DuckDBPyConnection, store: Store, filters: Filters, matching: str
-) -> list[tuple[int, int]]:
-    """(value id, articles) of the top TOP_VALUES countries and people among the matching articles
-    (a BIT string), most articles first, then by id. Countries as the facets count them: only
-    primary ones when the query says primary only. One range of ids per statement: a range with
-    an OR inside it read the whole entity table (48 ms instead of 30)."""
-    (c_low, c_high), (p_low, p_high) = (store.id_range(kind) for kind in TOP_KINDS)
-    primary = " AND is_primary" if filters.primary_only else ""
-    counted = (
-        "SELECT value_id, count(*) AS n FROM entities WHERE value_id BETWEEN ? AND ?{}"
-        " AND get_bit(?::BIT, idx) = 1 GROUP BY value_id"
-    )
-    return cur.execute(
-        f"SELECT value_id, n FROM ({counted.format(primary)} UNION ALL {counted.format('')})"
-        " QUALIFY row_number() OVER (PARTITION BY value_id BETWEEN ? AND ? ORDER BY n DESC, value_id) <= ?",
-        [c_low, c_high, matching, p_low, p_high, matching, c_low, c_high, TOP_VALUES],
-    ).fetchall()
 
 
 def _day_frame(days: np.ndarray, counts: np.ndarray) -> pd.DataFrame:

@@ -154,3 +154,18 @@ def test_each_kind_has_one_range_of_ids(store: Store) -> None:
         names = {store.value_name(i) for i in range(low, high + 1)}
         assert names == set(store.facet_values(kind)["value"])
     assert store.id_range("no such kind") == (0, -1)
+
+
+def test_a_tie_at_the_cut_keeps_the_lower_value_ids(store: Store) -> None:
+    """Seven countries share the fifth place under no filter: the listed ones are the first by id,
+    as the SQL this replaced ranked them (ORDER BY articles DESC, value_id)."""
+    top = query_days(store, Filters()).top
+    listed = top[top["kind"] == "country"].set_index("value")["articles"]
+    facet = store.facets(Filters(), limit=1000)["country"].set_index("value")["count"]
+    cut = int(listed.min())
+    low, high = store.id_range("country")
+    ids = {store.value_name(i): i for i in range(low, high + 1)}
+    tied = sorted(facet[facet == cut].index, key=ids.__getitem__)
+    room = 5 - int((facet > cut).sum())
+    assert len(tied) > room > 0, "the fixture must tie at the cut for this to test anything"
+    assert list(listed[listed == cut].index) == sorted(tied[:room])
