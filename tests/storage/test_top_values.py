@@ -13,8 +13,9 @@ from storage.top_values import tags, top_values
 
 
 @pytest.fixture(scope="module")
-def store(fixture_store: Path) -> Iterator[Store]:
-    opened = Store(fixture_store)
+def store(sample_store: Path) -> Iterator[Store]:
+    """The demo corpus: it names people and tags primary countries."""
+    opened = Store(sample_store)
     yield opened
     opened.close()
 
@@ -30,6 +31,10 @@ def test_every_article_counts_as_the_facets_count(store: Store, primary_only: bo
     facets = store.facets(Filters(primary_only=primary_only), limit=1_000)
     expected = {v: n for kind in ("country", "person") for v, n in facets[kind].itertuples(index=False)}
     assert counted == expected
+    assert {kind: bool(len(facets[kind])) for kind in ("country", "person")} == {
+        "country": True,
+        "person": True,
+    }
 
 
 def test_the_tags_are_read_once_per_store(store: Store) -> None:
