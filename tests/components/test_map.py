@@ -116,6 +116,25 @@ def test_the_map_is_kept_in_the_url_and_counts_what_the_facet_counts(app: AppTes
     assert any("counts once in each" in c.value for c in app.caption)
 
 
+def test_the_map_asks_no_facet_question_of_its_own(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The map draws the sidebar's country facet: one facet question a rerun, not two."""
+    import streamlit as st
+
+    from storage.query import Store
+
+    asked: list[object] = []
+    counted = Store.facet_lists
+    monkeypatch.setattr(Store, "facet_lists", lambda self, *a, **k: asked.append(a) or counted(self, *a, **k))
+    st.cache_data.clear()
+    app.query_params["chart"] = "map"
+    app.query_params["country"] = "JOR"
+    app.run()
+    assert not app.exception
+    assert len(asked) == 1, asked
+    mapped = dict(zip(map_spec(app)["data"][0]["locations"], map_spec(app)["data"][0]["z"], strict=True))
+    assert {c: n for c, n in mapped.items() if n} == {"JOR": 2, "EGY": 1, "PSE": 1, "SYR": 1}
+
+
 def test_a_clicked_country_becomes_the_country_filter(app: AppTest) -> None:
     app.query_params["chart"] = "map"
     app.run()
