@@ -29,7 +29,7 @@ def by_shared_tags(store: Store, row: dict[str, object]) -> object:
     if day:
         window, span = "a.published BETWEEN ? AND ?", timedelta(days=RELATED_WINDOW_DAYS)
         params = [day - span, day + span]
-    with store._cursor() as cur:
+    with store.cursor() as cur:
         return cur.execute(
             "SELECT a.article_id, a.title, a.published, count(*) AS shared FROM entities e"
             " JOIN articles a ON a.idx = e.idx"
@@ -40,7 +40,7 @@ def by_shared_tags(store: Store, row: dict[str, object]) -> object:
 
 
 def by_wording(store: Store, row: dict[str, object]) -> object:
-    with store._cursor() as cur:
+    with store.cursor() as cur:
         return store._related(cur, row)
 
 

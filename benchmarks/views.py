@@ -26,8 +26,9 @@ from storage.query import Filters, Store
 
 # issue 16, at 1,000,000 articles (ms)
 TARGETS = {"stories": 300, "compare": 500, "map": 150}
-# The map asks the facets for this many countries (components.data.MAP_COUNTRIES).
-MAP_LIMIT = 300
+# The map draws the country facet the sidebar asks for (components.data.country_counts), which
+# counts this many values per kind (components.data.FACET_VALUES_COUNTED): the sidebar's question.
+MAP_LIMIT = 5_000
 
 
 def timed_ms(run: Callable[[], object]) -> tuple[float, float]:
@@ -48,7 +49,7 @@ def question_times(store: Store, countries: list[str], reps: int) -> dict[str, l
     queries = five_queries(store)
     views: dict[str, Callable[[Filters], object]] = {
         "stories": lambda f: store.stories(f, "largest"),
-        "map": lambda f: store.facets(f, limit=MAP_LIMIT)["country"],
+        "map": lambda f: store.facet_lists(f, limit=MAP_LIMIT)["country"],
         # A comparison is its five queries; the page's filter does not enter it: the same five each rep.
         "compare": lambda f: comparison(compare_days(store, queries), "week"),
     }

@@ -85,7 +85,7 @@ def listed(
     return Stories(pd.DataFrame(rows, columns=list(STORY_COLUMNS)), int(found[0][4]))
 
 
-# The WHERE clause of no filter (storage.query.Store._where).
+# The WHERE clause of no filter (storage.query.Store.where).
 EVERYTHING = "TRUE"
 
 # The listed stories' matching days, as two lists per story (days ascending, articles each).

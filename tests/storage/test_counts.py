@@ -166,7 +166,7 @@ def test_the_core_span_is_the_percentiles_sql_ranks(tmp_path: Path, seed: int) -
     opened = Store(path)
     try:
         core = opened.core_span(Filters())
-        with opened._cursor() as cur:
+        with opened.cursor() as cur:
             low, high, first, last = cur.execute(
                 f"SELECT quantile_disc(published, {CORE_QUANTILES[0]}), quantile_disc(published,"
                 f" {CORE_QUANTILES[1]}), min(published), max(published) FROM articles"

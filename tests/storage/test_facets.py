@@ -123,3 +123,46 @@ def test_show_all_keeps_the_chosen_value_first(store: Store) -> None:
     last = every_value(store, Filters(), "country").counts["value"].iloc[-1]
     chosen = every_value(store, Filters(countries=(last,)), "country", limit=3).counts
     assert chosen["value"].iloc[0] == last
+
+
+def _story(store: Store) -> str:
+    with store.cursor() as cur:
+        return cur.execute("SELECT story_id FROM stories ORDER BY articles DESC LIMIT 1").fetchall()[0][0]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(search="ceasefire"),
+        Filters(search="-ceasefire"),
+        Filters(countries=("JOR", "LBN"), countries_mode="all", primary_only=True),
+        Filters(countries=("JOR",), topics_not=("humanitarian",)),
+        Filters(countries=("XXX",)),
+        Filters(story="the largest"),
+    ],
+)
+def test_a_where_without_dates_reads_only_the_idx(store: Store, filters: Filters) -> None:
+    """Facets ask article_values itself when the WHERE reads nothing but a.idx: a clause reading
+    another column of the articles would fail here (article_values has no such column)."""
+    if filters.story:
+        filters = Filters(story=_story(store))
+    assert Store.reads_only_idx(filters)
+    where, params = store.where(filters)
+    with store.cursor() as cur:
+        on_articles = cur.execute(f"SELECT a.idx FROM articles a WHERE {where} ORDER BY 1", params).fetchall()
+        on_values = cur.execute(
+            f"SELECT a.idx FROM article_values a WHERE {where} ORDER BY 1", params
+        ).fetchall()
+    assert on_values == on_articles
+
+
+@pytest.mark.parametrize(
+    "filters", [Filters(date_from=date(2023, 1, 1)), Filters(date_to=date(2023, 1, 1), countries=("JOR",))]
+)
+def test_dated_facets_count_the_dated_articles(store: Store, filters: Filters) -> None:
+    """Dates read a.published: the facets then ask through the articles, and count what matches."""
+    assert not Store.reads_only_idx(filters)
+    expected = store.summary(filters).articles
+    languages = every_value(store, filters, "language").counts  # one language an article
+    assert int(languages["count"].sum()) == expected
