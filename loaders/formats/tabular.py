@@ -772,11 +772,11 @@ def _read_jsonl_fast(utf8: bytes) -> tuple[pd.DataFrame, list[str]] | None:
         return None
     if table.num_rows != lines or not all(pa.types.is_string(t) for t in table.schema.types):
         return None
-    try:  # pyarrow's JSON reader takes invalid UTF-8 into its strings; the Python reader says where
+    try:  # pyarrow's JSON reader takes invalid UTF-8 into values and keys; the Python reader says where
         table.validate(full=True)
-    except pa.ArrowInvalid:
+        return table.to_pandas(), []
+    except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
-    return table.to_pandas(), []
 
 
 def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -74,6 +74,7 @@ JSONL_LEFT = {
     "a lone surrogate": b'{"title": "\\ud800"}\n',
     # pyarrow's JSON reader keeps the byte in its string; to_pandas then failed on the whole file.
     "invalid UTF-8 in a value": b'{"title": "Envoy \x80 visits", "body": "Talks."}\n',
+    "invalid UTF-8 in a key": b'{"title": "Envoy visits", "\x80body": "Talks."}\n',
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -22,8 +23,9 @@ from hypothesis import strategies as st
 from loaders.formats.sniff import read_file
 from loaders.schema import MAX_REASON_CHARS
 
-# Modest counts: the suite must stay fast on a shared 2-core machine.
-EXAMPLES = 40
+# Modest counts: the suite must stay fast on a shared 2-core machine (FUZZ_EXAMPLES=2000 for a
+# longer hunt by hand).
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 BODY = "Envoys met in Muscat on Monday to discuss a ceasefire, officials said. Talks go on."
