@@ -127,14 +127,6 @@ def test_csv_names_every_query_and_period_and_is_spreadsheet_safe(store: Store) 
     assert frame.loc[frame["query"] == "All", "articles"].sum() == store.summary(Filters()).articles - 1
 
 
-@pytest.fixture(scope="module")
-def sample(sample_store: Path) -> Iterator[Store]:
-    """The demo corpus: it names people (the fixture corpus names none)."""
-    opened = Store(sample_store)
-    yield opened
-    opened.close()
-
-
 def test_top_people_are_the_person_facet_counts(sample: Store) -> None:
     """People are counted wherever they are named: primary only narrows countries, not people."""
     country = sample.facet_values("country")["value"].iloc[0]
