@@ -2,6 +2,7 @@
 
     python -m benchmarks.tagging_speed --old TREE [--new TREE] [--articles 5000] [--rounds 3]
     python -m benchmarks.tagging_speed --same TREE [--new TREE] [--articles 3000]
+    (either with --corpus FILE: JSON lines of title, body, captions, instead of generated articles)
 
 A tree is a checkout of this project (e.g. `git worktree add --detach /work/wt/tag-old 46ab5ca`);
 --new defaults to this one. The articles come from `benchmarks.generate` (seed 0) of this tree,
@@ -28,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = 1  # CPU 0 is kept for the long benchmark run (notes/HELPERS.md)
+CORE = 1  # default core; --core picks another (the long benchmark run keeps CPU 0)
 KINDS = ("countries", "countries_primary", "people", "organizations", "topics")
 # Run inside the measured tree: only what every version of tag_articles offers.
 _CHILD = r"""
@@ -76,20 +77,20 @@ def write_gold(shared: Path, path: Path) -> Path:
     return path
 
 
-def compare(before: Path, after: Path, corpus: Path) -> list[str]:
+def compare(before: Path, after: Path, corpus: Path, core: int = CORE) -> list[str]:
     """Differences between two trees' tags of one corpus (empty when they tag alike)."""
     with tempfile.TemporaryDirectory() as tmp:
         found = {}
         for name, tree in (("before", before), ("after", after)):
-            run_tree(tree.resolve(), corpus, 0, Path(tmp) / f"{name}.json")
+            run_tree(tree.resolve(), corpus, 0, Path(tmp) / f"{name}.json", core)
             found[name] = json.loads((Path(tmp) / f"{name}.json").read_text())
     return differences(found["before"], found["after"])
 
 
-def run_tree(tree: Path, corpus: Path, repeats: int, out: Path | None = None) -> dict:
+def run_tree(tree: Path, corpus: Path, repeats: int, out: Path | None = None, core: int = CORE) -> dict:
     """One child process of one tree: its CPU seconds (build, first call, steady calls)."""
     env = dict(os.environ, PYTHONPATH=str(tree), POLARS_MAX_THREADS="1")
-    command = ["taskset", "-c", str(CORE), sys.executable, "-c", _CHILD, str(corpus), str(repeats)]
+    command = ["taskset", "-c", str(core), sys.executable, "-c", _CHILD, str(corpus), str(repeats)]
     done = subprocess.run(
         [*command, str(out) if out else "-"], cwd=tree, env=env, capture_output=True, text=True, check=True
     )
@@ -100,13 +101,15 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure(trees: dict[str, Path], corpus: Path, rounds: int, repeats: int) -> dict[str, list[dict]]:
+def measure(
+    trees: dict[str, Path], corpus: Path, rounds: int, repeats: int, core: int = CORE
+) -> dict[str, list[dict]]:
     """Rounds of one child per tree, alternating (the order flips each round)."""
     runs: dict[str, list[dict]] = {name: [] for name in trees}
     names = list(trees)
     for i in range(rounds):
         for name in names if i % 2 == 0 else names[::-1]:
-            result = run_tree(trees[name], corpus, repeats)
+            result = run_tree(trees[name], corpus, repeats, core=core)
             result["load"] = load_average()
             runs[name].append(result)
             steady = statistics.median(result["steady"])
@@ -167,27 +170,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3, help="steady calls per child after the first")
     parser.add_argument("--shared", type=Path, help="with --same: also compare the gold set's articles")
+    parser.add_argument("--core", type=int, default=CORE, help="CPU the children are pinned to")
     parser.add_argument("--corpus-dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument(
+        "--corpus", type=Path, help="JSON lines of title, body, captions to use instead of generated articles"
+    )
     args = parser.parse_args(argv)
     if not (args.old or args.same):
         parser.error("give --old TREE (timing) or --same TREE (identical tags)")
-    corpus = write_corpus(args.articles, args.corpus_dir / f"tagging_speed_{args.articles}.jsonl")
+    if args.corpus:
+        corpus, label = args.corpus, f"the articles of {args.corpus}"
+    else:
+        corpus = write_corpus(args.articles, args.corpus_dir / f"tagging_speed_{args.articles}.jsonl")
+        label = f"{args.articles} generated articles"
     if args.same:
-        corpora = {f"{args.articles} generated articles": corpus}
+        corpora = {label: corpus}
         if args.shared:
             with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as handle:
                 corpora["the gold set's articles"] = write_gold(args.shared, Path(handle.name))
         failed = False
         for label, path in corpora.items():
-            diff = compare(args.same, args.new, path)
+            diff = compare(args.same, args.new, path, args.core)
             print(f"{label}: {len(diff)} differences", *diff[:40], sep="\n")
             failed = failed or bool(diff)
         if args.shared:
             corpora["the gold set's articles"].unlink()
         return 1 if failed else 0
     trees = {f"old ({args.old})": args.old.resolve(), f"new ({args.new})": args.new.resolve()}
-    runs = measure(trees, corpus, args.rounds, args.repeats)
-    print(f"{args.articles} generated articles, CPU {CORE}, medians of {args.rounds} alternating rounds")
+    runs = measure(trees, corpus, args.rounds, args.repeats, args.core)
+    print(f"{label}, CPU {args.core}, medians of {args.rounds} alternating rounds")
     print(summary(runs))
     return 0
 

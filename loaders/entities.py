@@ -13,6 +13,7 @@ import polars as pl
 
 from loaders import name_patterns, places
 from loaders.gazetteer import GAZETTEER_DIR, read_table, rules_dir, split_aliases
+from loaders.spacing import Spacer
 
 __all__ = ["GAZETTEER_DIR", "Gazetteer", "Tags", "load_gazetteer", "tag_articles"]
 from loaders.schema import EVIDENCE_SEPARATOR
@@ -62,9 +63,10 @@ HEADLINE_TERM_KINDS = ("name", "demonym", "capital")
 # Between a topic cue and its weight in topics.csv: "visit:0.5".
 CUE_WEIGHT_MARK = ":"
 
-# Characters that end a word. Each becomes one space (a literal replace is several times faster
-# than a regex over the text); spaces themselves are kept, so the automaton runs overlapping.
+# Characters that end a word. Each becomes one space (loaders/spacing.py, on the text's bytes);
+# spaces themselves are kept, so the automaton runs overlapping.
 SEPARATORS = tuple("\n\r\t\u00a0\u2009\u202f\u200b,.;:!?'\"’‘“”()[]{}<>-‐‑–—/\\|«»…•*&+=#@_~`$%")
+_SPACER = Spacer(SEPARATORS)
 # Titles that precede a name: "Foreign Minister Ayman Safadi", "President Joe Biden".
 ROLE_TITLES = (
     "Deputy Prime Minister",
@@ -97,7 +99,6 @@ _LEAD_RE = r"^\s*[^\n]*(?:\n\s*[^\n]*)?"
 _URL_RE = r"(?:https?://|www\.)\S+"
 _INITIAL_STOP = r"(?-u:\b)([A-Z])\. "
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")
-_SPACES = [" "] * len(SEPARATORS)
 _SCORED_SCHEMA = name_patterns.SCORED_SCHEMA  # one shape for every scored mention
 _KEY_SHIFT = 1 << 32  # (segment, pattern code) as one integer: segment * _KEY_SHIFT + code
 _SPLIT = re.compile("[" + re.escape("".join(SEPARATORS)) + r"\s]+")
@@ -136,6 +137,12 @@ class PatternIndex:
     kinds: pl.Series  # entity -> kind
     values: pl.Series  # entity -> value
     nesting: pl.DataFrame  # code (the child), parent (its code), multiplicity
+    # The automaton's patterns: the lowercase ones and the lowercase forms of the cased ones.
+    scan_patterns: list[str] = field(default_factory=list)
+    scan_type: pl.Enum = field(default_factory=lambda: pl.Enum([]))
+    scan_codes: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.UInt32))  # scan -> code
+    # scan number of a lowercase form -> the cased patterns it stands for, with their codes
+    probes: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -454,6 +461,12 @@ def _pattern_index(gaz: Gazetteer) -> PatternIndex:
             pl.col("parent").cast(pattern_type).to_physical().cast(pl.UInt32),
             "multiplicity",
         )
+        codes = {p: i for i, p in enumerate(ordered)}
+        # A cased pattern's lowercase form is never a lowercase pattern (_fold_acronyms_into_lowercase).
+        forms: dict[str, list[tuple[str, int]]] = {}
+        for pattern in gaz.cased_patterns:
+            forms.setdefault(pattern.lower(), []).append((pattern, codes[pattern]))
+        scan_patterns = sorted({*gaz.lower_patterns, *forms})
         gaz.index = PatternIndex(
             pattern_type=pattern_type,
             phrases=pl.Series("phrase", phrases, dtype=pl.Enum(phrases)),
@@ -461,6 +474,10 @@ def _pattern_index(gaz: Gazetteer) -> PatternIndex:
             kinds=numbered.get_column("kind"),
             values=numbered.get_column("value"),
             nesting=nesting,
+            scan_patterns=scan_patterns,
+            scan_type=pl.Enum(scan_patterns),
+            scan_codes=pl.Series([None if p in forms else codes[p] for p in scan_patterns], dtype=pl.UInt32),
+            probes={i: forms[p] for i, p in enumerate(scan_patterns) if p in forms},
         )
     return gaz.index
 
@@ -502,17 +519,13 @@ def _segments(
             ("captions", CAPTION_WEIGHT),
         )
     ]
-    # A URL's words are not the article's ("...-calling-genocide"): blanked before matching.
     # An initial's full stop is dropped ("U.S. Navy", "U. S. Navy" -> "U.S Navy", "U S Navy"):
     # punctuation before a space leaves two spaces, and no phrase would match across them.
-    segments = pl.concat(parts).with_columns(
-        pl.col("text").fill_null("").str.replace_all(_URL_RE, " ").str.replace_all(_INITIAL_STOP, "$1 ")
+    segments = pl.concat(parts)
+    segments = segments.with_columns(
+        _without_urls(segments.get_column("text")).str.replace_all(_INITIAL_STOP, "$1 ")
     )
-    spaced = pl.concat_str(
-        pl.lit(" "),
-        pl.col("text").str.replace_many(list(SEPARATORS), _SPACES, leftmost=True),
-        pl.lit(" "),
-    )
+    spaced = pl.concat_str(pl.lit(" "), _SPACER(segments.get_column("text")), pl.lit(" "))
     # A segment's number is its row: the hits carry it instead of (position, section weight).
     return (
         segments.with_columns(cased=spaced)
@@ -521,25 +534,37 @@ def _segments(
     )
 
 
+def _without_urls(text: pl.Series) -> pl.Series:
+    """A URL's words are not the article's ("...-calling-genocide"): each URL blanked to a space.
+    Only the rows holding one are rewritten (a literal test is a fraction of the regex's cost)."""
+    text = text.fill_null("")
+    rows = (text.str.contains("://", literal=True) | text.str.contains("www.", literal=True)).arg_true()
+    if rows.len():
+        text = text.scatter(rows, text.gather(rows).str.replace_all(_URL_RE, " "))
+    return text
+
+
 def _match(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
-    """Raw pattern counts per segment (segment, code, n): both automaton passes, overlapping."""
-    pattern_type = _pattern_index(gaz).pattern_type
-    found = [
-        segments.select(
-            "segment", pl.col(column).str.extract_many(patterns, overlapping=True).alias("pattern")
-        ).explode("pattern")
-        for column, patterns in (("lower", gaz.lower_patterns), ("cased", gaz.cased_patterns))
-        if patterns
-    ]
-    if not found:
-        return pl.DataFrame(schema={"segment": pl.UInt32, "code": pl.UInt32, "n": pl.Int64})
-    code = pl.col("pattern").cast(pattern_type).to_physical().cast(pl.UInt64)
+    """Raw pattern counts per segment (segment, code, n), overlapping: one automaton pass over the
+    lowercased text finds the lowercase patterns and, in lowercase, the cased ones, which are then
+    counted in the cased text of the few segments where their lowercase form occurs. (A second
+    pass over the cased text cost as much as the first: the automaton's speed is bound by the
+    text, not by the number of patterns.)"""
+    index = _pattern_index(gaz)
+    empty = pl.DataFrame(schema={"segment": pl.UInt32, "code": pl.UInt32, "n": pl.Int64})
+    if not index.scan_patterns:
+        return empty
+    found = segments.select(
+        "segment", pl.col("lower").str.extract_many(index.scan_patterns, overlapping=True).alias("pattern")
+    ).explode("pattern")
+    scan = found.get_column("pattern").cast(index.scan_type).to_physical()
+    segment = found.get_column("segment")
+    direct = index.scan_codes.gather(scan)  # null where the hit is a cased pattern's lowercase form
     # One integer key per (segment, pattern): a single-column group is the cheapest there is.
-    key = pl.col("segment").cast(pl.UInt64) * _KEY_SHIFT + code
-    return (
-        pl.concat(found)
-        .drop_nulls("pattern")
-        .select(key.alias("key"))
+    key = segment.cast(pl.UInt64) * _KEY_SHIFT + direct.cast(pl.UInt64)
+    counted = (
+        pl.DataFrame({"key": key})
+        .drop_nulls("key")
         .group_by("key")
         .agg(pl.len().cast(pl.Int64).alias("n"))
         .select(
@@ -548,6 +573,25 @@ def _match(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
             "n",
         )
     )
+    probed = pl.DataFrame({"segment": segment, "scan": scan}).filter(direct.is_null()).unique()
+    if not probed.height:
+        return counted
+    return pl.concat([counted, _count_cased(probed, segments.get_column("cased"), index)])
+
+
+def _count_cased(probed: pl.DataFrame, cased: pl.Series, index: PatternIndex) -> pl.DataFrame:
+    """(segment, code, n) of the cased patterns in the segments where their lowercase form was
+    found, counted overlapping as the automaton counts ("US" twice in " US US ")."""
+    rows: list[tuple[int, int, int]] = []
+    texts = cased.gather(probed.get_column("segment")).to_list()
+    for segment, scan, text in zip(*probed.get_columns(), texts, strict=True):
+        for pattern, code in index.probes[scan]:
+            n, at = 0, text.find(pattern)
+            while at >= 0:
+                n, at = n + 1, text.find(pattern, at + 1)
+            if n:
+                rows.append((segment, code, n))
+    return pl.DataFrame(rows, schema={"segment": pl.UInt32, "code": pl.UInt32, "n": pl.Int64}, orient="row")
 
 
 def _subtract_nested(hits: pl.DataFrame, nesting: pl.DataFrame) -> pl.DataFrame:

@@ -801,6 +801,7 @@ def clean_organization(found: str) -> str | None:
         tokens.pop(0)
     if len(tokens) < 2 or any(t.strip("()") in MEDIA for t in tokens):
         return None
+    tokens[-1] = tokens[-1].rstrip("'’")  # a plural's possessive: "the Muslim Council of Wales' call"
     heads = {w for h in ORG_HEADS + ORG_HEADS_FIRST for w in h.split()}
     modifiers = [t for t in tokens if t not in heads and t not in {"of", "for", "on", "and", "the"}]
     if not modifiers or all(t in GENERIC for t in modifiers):
@@ -822,7 +823,7 @@ def find_names(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(people, organizations) the gazetteer lacks, from one pass of all the name patterns."""
     found = shape_matches(prose)
-    shapes = {raw: _shape(raw) for raw in found.get_column("name").unique().to_list()}
+    shapes = {raw: _shape(raw) for raw in found.get_column("name").unique(maintain_order=True).to_list()}
     people = {raw: v for raw, (k, v) in shapes.items() if k == "person"}
     organizations = {raw: v for raw, (k, v) in shapes.items() if k == "organization"}
     acronyms = {raw: v for raw, (k, v) in shapes.items() if k == "acronym"}
@@ -1011,8 +1012,9 @@ def _canonical_people(names) -> dict[str, str]:
         groups.setdefault((tokens[0], tokens[-1]), []).append(name)
     out = {}
     for forms in groups.values():
-        best = Counter(forms).most_common()
-        pick = max((f for f, _ in best), key=lambda f: (sum(1 for g in forms if g == f), len(f)))
+        counts = Counter(forms)
+        # Ties go to the spelling itself, never to the order the batch met them in.
+        pick = min(counts, key=lambda f: (-counts[f], -len(f), f))
         out.update({f: pick for f in forms})
     return out
 
@@ -1129,12 +1131,15 @@ def _acronym_mentions(
 
 
 def _canonical_organizations(names) -> dict[str, str]:
-    """One spelling per organization across the batch: the most frequent of those folding alike."""
+    """One spelling per organization across the batch: the most frequent of those folding alike,
+    then one that opens with a capital ("Al Aqsa Hospital" before "al-Aqsa Hospital"), then the
+    first in alphabetical order, so the same batch always gives the same spelling."""
     groups: dict[str, list[str]] = {}
     for name in names:
         groups.setdefault(fold(name), []).append(name)
     out = {}
     for forms in groups.values():
-        pick = Counter(forms).most_common(1)[0][0]
+        counts = Counter(forms)
+        pick = min(counts, key=lambda f: (-counts[f], not f[:1].isupper(), f))
         out.update({f: pick for f in forms})
     return out

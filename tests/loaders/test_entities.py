@@ -249,6 +249,38 @@ def test_places_from_the_places_package(text: str, expected: set[str]) -> None:
     assert set(tag_one(text).countries[0]) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "count"),
+    [
+        # A cased pattern is found in the lowercase pass, then counted in the cased text only.
+        ("The Met said two men were held. The Met later released them.", "Metropolitan Police", 2),
+        ("They met in Doha and met again in Cairo.", "Metropolitan Police", 0),  # the verb
+        ("Marchers in Sheffield and in SHEFFIELD.", "GBR", 1),  # a place only as written
+        ("The UN UN resolution", "United Nations", 2),  # adjacent mentions share a space
+        ("the WHO said; who said it?", "World Health Organization", 1),
+    ],
+)
+def test_cased_patterns_count_only_as_written(text: str, value: str, count: int) -> None:
+    mentions = tag_one(text).mentions
+    row = mentions[mentions["value"] == value]
+    assert (int(row["count"].iloc[0]) if len(row) else 0) == count
+
+
+def test_found_spellings_do_not_depend_on_batch_order() -> None:
+    """Two spellings met equally often: the batch's order does not pick the canonical one."""
+    first = "Doctors at al-Aqsa Hospital said supplies ran out."
+    second = "Staff at Al Aqsa Hospital said power failed."
+    forward = tag_articles(["", ""], [first, second], [[], []]).organizations
+    backward = tag_articles(["", ""], [second, first], [[], []]).organizations
+    assert forward == backward[::-1]
+    assert {v for tags in forward for v in tags if "Aqsa" in v} == {"Al Aqsa Hospital"}
+
+
+def test_a_plural_possessive_is_not_part_of_the_name() -> None:
+    tags = tag_one("The Muslim Council of Wales' statement was read aloud by the Welsh Refugee Council.")
+    assert "Muslim Council of Wales" in tags.organizations[0]
+
+
 def test_uk_desk_story_is_primarily_the_uk() -> None:
     title = "Council apologises over Gaza vigil row"
     body = (
