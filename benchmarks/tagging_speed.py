@@ -92,8 +92,10 @@ def run_tree(tree: Path, corpus: Path, repeats: int, out: Path | None = None, co
     env = dict(os.environ, PYTHONPATH=str(tree), POLARS_MAX_THREADS="1")
     command = ["taskset", "-c", str(core), sys.executable, "-c", _CHILD, str(corpus), str(repeats)]
     done = subprocess.run(
-        [*command, str(out) if out else "-"], cwd=tree, env=env, capture_output=True, text=True, check=True
+        [*command, str(out) if out else "-"], cwd=tree, env=env, capture_output=True, text=True
     )
+    if done.returncode:
+        raise SystemExit(f"tagging failed in {tree}:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

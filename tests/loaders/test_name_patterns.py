@@ -48,3 +48,56 @@ def test_no_shape_spans_a_line_break(prose: pl.DataFrame) -> None:
     names = name_patterns.shape_matches(prose).get_column("name").to_list()
     assert not any("\n" in n for n in names)
     assert "Delta\nUniversity" not in names
+
+
+# Paragraphs where shapes of different passes meet: the title's name is also a "NAME, role" and
+# a "NAME of State"; an owner's person follows a role; a peer sits inside a title's reach.
+CROSSING = [
+    "Foreign Minister Ayman Qadri, the country's chief negotiator, arrived.",
+    "Senator Lena Voss of Kentucky, a former prosecutor, objected.",
+    "The party's leader, Tom Reyes, said the SDLP's Ann Doyle was right.",
+    "Lord Brennan met Prime Minister Rosa Ilic, the coalition's head, in the capital.",
+    "Dana Kerr was director of the fund; Envoy Mark Lund is its founder.",
+    "Nothing here but a quiet street.",
+    "",
+]
+
+
+def paragraph_rows(texts: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "row": pl.Series(range(len(texts)), dtype=pl.UInt32),
+            "segment": pl.Series(range(len(texts)), dtype=pl.UInt32),
+            "text": texts,
+        }
+    )
+
+
+def test_three_passes_find_what_the_alternation_finds() -> None:
+    rows = paragraph_rows(CROSSING)
+    alternation = name_patterns._one_alternation(rows)
+    assert alternation.height >= 8
+    assert name_patterns._three_passes(rows).equals(alternation)
+
+
+def test_where_passes_overlap_the_alternation_decides() -> None:
+    # TITLE_NAME takes "Foreign Minister Ayman Qadri"; the third pass alone would also take
+    # "Ayman Qadri, the country's chief" as a NAME, role: the alternation never reaches it.
+    rows = paragraph_rows(CROSSING[:1])
+    separate = [
+        rows.select(pl.col("text").str.extract_all(p)).item().to_list() for p in name_patterns.PERSON_PASSES
+    ]
+    assert sum(bool(found) for found in separate) >= 2
+    names = name_patterns._three_passes(rows).get_column("name").to_list()
+    assert names == name_patterns._one_alternation(rows).get_column("name").to_list()
+
+
+@pytest.mark.parametrize(
+    "repeat", [1, 2 * name_patterns.TRIAL_STRIDE * name_patterns.MIN_TRIAL_PARAGRAPHS // 7]
+)
+def test_person_matches_are_the_alternations_whichever_way_runs(repeat: int) -> None:
+    """Small batches take the three passes; large ones time both ways on a sample first."""
+    texts = CROSSING * repeat
+    paragraphs = pl.DataFrame({"segment": pl.Series(range(len(texts)), dtype=pl.UInt32), "text": texts})
+    expected = name_patterns._one_alternation(paragraphs.with_row_index("row")).select("segment", "name")
+    assert name_patterns._person_matches(paragraphs).equals(expected)
