@@ -751,10 +751,24 @@ SCORED_SCHEMA = {
 }
 
 
+# Patterns the per-name checks use, compiled once (some are long: the titles, the states).
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_PEER_ONLY = re.compile(r"(?:Lord|Baroness) [A-Z][\w'’-]+")
+_TITLES_AT_START = re.compile(_TITLE_AT_START)
+_OWNER_THEN_WORD = re.compile(r"^(.*['’]s) (\S+)")
+_OWNER_THEN_REST = re.compile(r"(.+?)['’]s (.+)$")
+_OF_STATE_END = re.compile(rf"(.+) of (?:{'|'.join(US_STATES)})$")
+_OFFICE_START = re.compile(rf"^(?:{_OFFICE_HEAD}) (?:for|of) ")
+_IS_WAS = re.compile(r" is | was ")
+_INITIAL = re.compile(r"[A-Z]\.?")
+_JOINING_WORDS = frozenset({"of", "for", "on", "and", "the"})
+
+
 def fold(text: str) -> str:
     """Lowercase ASCII words of a name, accents and punctuation dropped: keys for comparing names."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return " ".join(_ALNUM_RUN.findall(text))
 
 
 # A name ending in an institution word is an organization: "Golani Brigade".
@@ -783,10 +797,10 @@ def person_variants(name: str) -> list[str]:
 
 def clean_person(found: str) -> str | None:
     """A found name without its titles and honorifics, or None when it is a fragment."""
-    found = re.sub(r"['’]s$", "", found.strip())  # "Lord Cameron's"
-    if re.fullmatch(r"(?:Lord|Baroness) [A-Z][\w'’-]+", found):
+    found = _POSSESSIVE_END.sub("", found.strip())  # "Lord Cameron's"
+    if _PEER_ONLY.fullmatch(found):
         return found
-    tokens = re.sub(_TITLE_AT_START, "", found).split()
+    tokens = _TITLES_AT_START.sub("", found).split()
     while tokens and tokens[-1].rstrip(".") in NOT_NAME:
         tokens.pop()
     while tokens and tokens[0].rstrip(".") in NOT_NAME - PEERAGE:
@@ -805,7 +819,7 @@ def clean_organization(found: str) -> str | None:
     """A found organization without leading sentence words, or None when it is not a named one."""
     # "Gaza's Islamic University" -> "Islamic University"; but an institution word right after
     # the possessive makes it the name's own: "Queen's University Belfast", "King's College".
-    owner = re.match(r"^(.*['’]s) (\S+)", found)
+    owner = _OWNER_THEN_WORD.match(found)
     if owner and owner.group(2) not in _ORG_WORDS:
         found = found[owner.end(1) + 1 :]
     tokens = found.split()
@@ -814,8 +828,7 @@ def clean_organization(found: str) -> str | None:
     if len(tokens) < 2 or any(t.strip("()") in MEDIA for t in tokens):
         return None
     tokens[-1] = tokens[-1].rstrip("'’")  # a plural's possessive: "the Muslim Council of Wales' call"
-    heads = {w for h in ORG_HEADS + ORG_HEADS_FIRST for w in h.split()}
-    modifiers = [t for t in tokens if t not in heads and t not in {"of", "for", "on", "and", "the"}]
+    modifiers = [t for t in tokens if t not in _ORG_WORDS and t not in _JOINING_WORDS]
     if not modifiers or all(t in GENERIC for t in modifiers):
         return None
     return " ".join(tokens)
@@ -969,7 +982,7 @@ def _shape(raw: str) -> tuple[str, object]:
         name = _from_given_name(speech)
         return ("person", name) if name else ("none", None)
     head, _, rest = raw.partition(", ")
-    owner = re.match(r"(.+?)['’]s (.+)$", raw)
+    owner = _OWNER_THEN_REST.match(raw)
     # An owner's unit is an organization, not a person: "the IDF's Golani Brigade".
     if (
         owner
@@ -979,7 +992,7 @@ def _shape(raw: str) -> tuple[str, object]:
     ):
         name = None if owner.group(1) in MEDIA else clean_person(owner.group(2))
         return ("person", name) if name else ("none", None)
-    state = re.match(rf"(.+) of (?:{'|'.join(US_STATES)})$", raw)
+    state = _OF_STATE_END.match(raw)
     if state and not rest:
         name = clean_person(state.group(1))
         return ("person", name) if name else ("none", None)
@@ -991,17 +1004,17 @@ def _shape(raw: str) -> tuple[str, object]:
         else:  # "Juliette Touma, UNRWA's director"
             name = clean_person(head)
         return ("person", name) if name else ("none", None)
-    office = re.match(rf"^(?:{_OFFICE_HEAD}) (?:for|of) ", raw)
+    office = _OFFICE_START.match(raw)
     if office:
         name = clean_person(_name_after_office(raw))
         return ("person", name) if name else ("none", None)
-    title = re.match(_TITLE_AT_START, raw)
+    title = _TITLES_AT_START.match(raw)
     # A title word that names a body is no person's: "Representative Council of ...".
     if title and raw[title.end() :].split(" ", 1)[0] not in _ORG_WORDS:
         name = clean_person(raw)
         return ("person", name) if name else ("none", None)
-    if re.search(r" (?:is|was) ", raw):  # "Mark Mellman is founder of ..."
-        name = clean_person(re.split(r" is | was ", raw, maxsplit=1)[0])
+    if _IS_WAS.search(raw):  # "Mark Mellman is founder of ..."
+        name = clean_person(_IS_WAS.split(raw, maxsplit=1)[0])
         return ("person", name) if name else ("none", None)
     name = clean_organization(raw)
     return ("organization", name) if name else ("none", None)
@@ -1012,7 +1025,7 @@ def _name_after_office(raw: str) -> str:
     with a middle initial or particle before the last ("Charles Q. Brown", "Ali al Hassan")."""
     tokens = raw.split()
     start = len(tokens) - 2
-    while start > 1 and (re.fullmatch(r"[A-Z]\.?", tokens[start]) or tokens[start].lower() in _PARTICLES):
+    while start > 1 and (_INITIAL.fullmatch(tokens[start]) or tokens[start].lower() in _PARTICLES):
         start -= 1
     return " ".join(tokens[start:])
 
@@ -1119,7 +1132,7 @@ def _organizations(
     names = dict(names) | {raw: e[0] for raw, e in acronyms.items()}
     # The end of a listed name is that name's ("Development Office" of "Foreign, Commonwealth
     # and Development Office").
-    tails = {" " + " ".join(k.split()[i:]) + " " for k in known_keys for i in range(1, len(k.split()))}
+    tails = _tails(known_keys)
     # A committee's subjects may be listed names ("Homeland Security"): the committee is kept.
     names = {
         raw: n
@@ -1143,6 +1156,20 @@ def _organizations(
         .agg(pl.col("count").sum(), pl.col("score").sum())
         .select(*_ORGANIZATION_COLUMNS)
     )
+
+
+_TAILS: list[tuple[set[str], frozenset[str]]] = []  # the last gazetteer's keys and their tails
+
+
+def _tails(known_keys: set[str]) -> frozenset[str]:
+    """Every listed name's word runs that end it, minus the whole name; kept for the gazetteer
+    last asked about (building them cost 5 ms a batch)."""
+    if not (_TAILS and _TAILS[0][0] is known_keys):
+        tails = frozenset(
+            " " + " ".join(k.split()[i:]) + " " for k in known_keys for i in range(1, len(k.split()))
+        )
+        _TAILS[:] = [(known_keys, tails)]
+    return _TAILS[0][1]
 
 
 def _expansion(found: str) -> tuple[str, str] | None:
