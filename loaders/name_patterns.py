@@ -12,7 +12,6 @@ news outlets are not organizations, and what the gazetteer already knows is left
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from collections import Counter
 
@@ -562,19 +561,17 @@ SAID_NAME = rf"(?-u:\b)(?:{_SPEECH_BEFORE}) {NAME}"
 NAME_SAID = rf"{NAME} (?:{_SPEECH_AFTER})(?-u:\b)"
 _SAID_AT_START = re.compile(rf"^(?:{_SPEECH_BEFORE}) ")
 _SAID_AT_END = re.compile(rf" (?:{_SPEECH_AFTER})$")
-_PERSON_SHAPE_LIST = (TITLE_NAME, PEER_NAME, ROLE_NAME, OWNER_NAME, NAME_OF_STATE, NAME_ROLE)
-PERSON_SHAPES = "|".join(f"(?:{p})" for p in _PERSON_SHAPE_LIST)
-# The same shapes in three passes, each keeping the order of the alternation. On real coverage
-# the one alternation overflows the regex engine's state cache and runs 3-4x slower than the
-# three passes together; on generated text, with its small vocabulary, it is the faster.
-# Where two passes match in one paragraph, the alternation decides (shape_matches).
-# Both ways are timed on every TRIAL_STRIDE-th paragraph of a batch holding at least
-# TRIAL_STRIDE * MIN_TRIAL_PARAGRAPHS of them (smaller batches take the three passes).
-TRIAL_STRIDE = 50
-MIN_TRIAL_PARAGRAPHS = 100
+PERSON_SHAPES = "|".join(
+    f"(?:{p})" for p in (TITLE_NAME, PEER_NAME, ROLE_NAME, OWNER_NAME, NAME_OF_STATE, NAME_ROLE)
+)
+# The same shapes in two passes, each keeping the alternation's order: the shapes that open with
+# a title or a role word, then those that open with the name. On real coverage the one
+# alternation overflows the regex engine's state cache: 1,192 BBC and NPR articles took 148 ms
+# in it and 50 ms in the two passes (5,000 generated articles, with their small vocabulary:
+# 67 and 92 ms). Where both passes match in one paragraph, the alternation decides.
 PERSON_PASSES = tuple(
     "|".join(f"(?:{p})" for p in group)
-    for group in ((TITLE_NAME,), (PEER_NAME, ROLE_NAME, OWNER_NAME), (NAME_OF_STATE, NAME_ROLE))
+    for group in ((TITLE_NAME, PEER_NAME, ROLE_NAME), (OWNER_NAME, NAME_OF_STATE, NAME_ROLE))
 )
 # A pass of their own: in one alternation "said X" would swallow "X, professor of history".
 SPEECH_SHAPES = "|".join(f"(?:{p})" for p in (SAID_NAME, NAME_SAID))
@@ -891,38 +888,11 @@ def shape_matches(prose: pl.DataFrame) -> pl.DataFrame:
 
 
 def _person_matches(paragraphs: pl.DataFrame) -> pl.DataFrame:
-    """(segment, name) per match of PERSON_SHAPES in the paragraphs, in text order, by whichever
-    way is cheaper on this batch: the one alternation or the three passes (PERSON_PASSES). Both
-    give the same matches; which is faster depends on the text (5,000 generated articles: 62
-    against 128 ms; 1,192 BBC and NPR articles: 131 against 34 ms), so both are timed on every
-    TRIAL_STRIDE-th paragraph and the faster does the batch."""
+    """(segment, name) per match of PERSON_SHAPES in the paragraphs, in text order, found by the
+    cheaper PERSON_PASSES. A paragraph where one pass matches gets that pass's matches: the other
+    shapes match nowhere in it, so the alternation could only have found the same. Where both
+    match, their matches may overlap and the alternation's order decides: it runs there."""
     rows = paragraphs.with_row_index("row")
-    if rows.height < TRIAL_STRIDE * MIN_TRIAL_PARAGRAPHS:
-        return _three_passes(rows).select("segment", "name")
-    trial = rows.gather_every(TRIAL_STRIDE)
-    ways, costs = (_one_alternation, _three_passes), []
-    for way in ways:
-        start = time.process_time()
-        way(trial)
-        costs.append(time.process_time() - start)
-    return ways[costs.index(min(costs))](rows).select("segment", "name")
-
-
-def _one_alternation(rows: pl.DataFrame) -> pl.DataFrame:
-    """(row, segment, name) of PERSON_SHAPES' matches, in text order."""
-    found = rows.select("row", "segment", pl.col("text").str.extract_all(PERSON_SHAPES).alias("name"))
-    return _matched(found)
-
-
-def _matched(found: pl.DataFrame) -> pl.DataFrame:
-    """One row per match: most paragraphs hold none, so they are dropped before the explode."""
-    return found.filter(pl.col("name").list.len() > 0).explode("name")
-
-
-def _three_passes(rows: pl.DataFrame) -> pl.DataFrame:
-    """The same from PERSON_PASSES. A paragraph where one pass matches gets that pass's matches:
-    the other shapes match nowhere in it, so the alternation could only have found the same.
-    Where two or more passes match, their matches may overlap and the alternation decides."""
     text = pl.col("text")
     found = pl.concat(
         [
@@ -938,7 +908,18 @@ def _three_passes(rows: pl.DataFrame) -> pl.DataFrame:
         again = _one_alternation(rows.join(both, on="row", how="semi"))
         found = pl.concat([found.join(both, on="row", how="anti"), again])
     # Stable: a paragraph's matches come from one pass, in text order.
-    return found.sort("row", maintain_order=True)
+    return found.sort("row", maintain_order=True).select("segment", "name")
+
+
+def _one_alternation(rows: pl.DataFrame) -> pl.DataFrame:
+    """(row, segment, name) of PERSON_SHAPES' matches, in text order."""
+    found = rows.select("row", "segment", pl.col("text").str.extract_all(PERSON_SHAPES).alias("name"))
+    return _matched(found)
+
+
+def _matched(found: pl.DataFrame) -> pl.DataFrame:
+    """One row per match: most paragraphs hold none, so they are dropped before the explode."""
+    return found.filter(pl.col("name").list.len() > 0).explode("name")
 
 
 def find_ministries(prose: pl.DataFrame, demonyms: dict[str, str], known_keys: set[str]) -> pl.DataFrame:
