@@ -551,12 +551,16 @@ def _match(segments: pl.DataFrame, gaz: Gazetteer) -> pl.DataFrame:
     pass over the cased text cost as much as the first: the automaton's speed is bound by the
     text, not by the number of patterns.)"""
     index = _pattern_index(gaz)
-    empty = pl.DataFrame(schema={"segment": pl.UInt32, "code": pl.UInt32, "n": pl.Int64})
     if not index.scan_patterns:
-        return empty
-    found = segments.select(
-        "segment", pl.col("lower").str.extract_many(index.scan_patterns, overlapping=True).alias("pattern")
-    ).explode("pattern")
+        return pl.DataFrame(schema={"segment": pl.UInt32, "code": pl.UInt32, "n": pl.Int64})
+    found = (
+        segments.select(
+            "segment",
+            pl.col("lower").str.extract_many(index.scan_patterns, overlapping=True).alias("pattern"),
+        )
+        .explode("pattern")
+        .drop_nulls("pattern")
+    )
     scan = found.get_column("pattern").cast(index.scan_type).to_physical()
     segment = found.get_column("segment")
     direct = index.scan_codes.gather(scan)  # null where the hit is a cased pattern's lowercase form
