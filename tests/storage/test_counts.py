@@ -15,13 +15,6 @@ from storage.query import WHOLE, Filters, Store
 
 
 @pytest.fixture(scope="module")
-def store(sample_store: Path) -> Iterator[Store]:
-    opened = Store(sample_store)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
 def db(sample_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     generation = current_generation(sample_store)
     assert generation is not None
@@ -45,17 +38,17 @@ def by_hand(
     return {month: float(n) for month, n in rows}
 
 
-def test_articles_per_month_are_the_summarys_articles(store: Store, db: duckdb.DuckDBPyConnection) -> None:
-    chart = store.timeline(Filters(), "month", "articles")
+def test_articles_per_month_are_the_summarys_articles(sample: Store, db: duckdb.DuckDBPyConnection) -> None:
+    chart = sample.timeline(Filters(), "month", "articles")
     assert per_month(chart.frame) == by_hand(db, "count(*)")
-    summary = store.summary(Filters())
+    summary = sample.summary(Filters())
     assert sum(per_month(chart.frame).values()) + chart.undated == summary.articles
 
 
-def test_copies_are_articles_plus_duplicates_folded(store: Store, db: duckdb.DuckDBPyConnection) -> None:
-    chart = store.timeline(Filters(), "month", "copies")
+def test_copies_are_articles_plus_duplicates_folded(sample: Store, db: duckdb.DuckDBPyConnection) -> None:
+    chart = sample.timeline(Filters(), "month", "copies")
     assert per_month(chart.frame) == by_hand(db, "sum(1 + duplicates)")
-    summary = store.summary(Filters())
+    summary = sample.summary(Filters())
     undated_copies = db.execute(
         "SELECT sum(1 + duplicates) FROM articles WHERE published IS NULL"
     ).fetchone()[0]
@@ -63,21 +56,21 @@ def test_copies_are_articles_plus_duplicates_folded(store: Store, db: duckdb.Duc
 
 
 def test_sources_firm_and_weak_add_up_to_the_distinct_outlets(
-    store: Store, db: duckdb.DuckDBPyConnection
+    sample: Store, db: duckdb.DuckDBPyConnection
 ) -> None:
-    chart = store.timeline(Filters(), "month", "sources")
+    chart = sample.timeline(Filters(), "month", "sources")
     joins = "JOIN group_sources c USING (duplicate_group)"
     assert per_month(chart.frame) == by_hand(db, "count(DISTINCT c.source)", joins)
     # the same with weak dates left out: only the firm part is drawn
     firm = chart.frame[~chart.frame["weak"]]
     assert per_month(firm) == by_hand(db, "count(DISTINCT c.source)", joins, "NOT a.weak_date")
     total = db.execute(f"SELECT count(DISTINCT c.source) FROM articles a {joins}").fetchone()[0]
-    assert store.summary(Filters()).sources == total
+    assert sample.summary(Filters()).sources == total
 
 
 @pytest.mark.parametrize("split", ["country", "topic"])
-def test_split_series_never_pass_their_whole(store: Store, split: str) -> None:
-    chart = store.timeline(Filters(), "month", "articles", split)
+def test_split_series_never_pass_their_whole(sample: Store, split: str) -> None:
+    chart = sample.timeline(Filters(), "month", "articles", split)
     whole = per_month(chart.frame)
     series = set(chart.frame["series"]) - {WHOLE}
     assert series, "the split drew no series"
@@ -86,8 +79,8 @@ def test_split_series_never_pass_their_whole(store: Store, split: str) -> None:
             assert value <= whole[month], (name, month)
 
 
-def test_a_split_series_counts_each_tagged_article_once(store: Store, db: duckdb.DuckDBPyConnection) -> None:
-    chart = store.timeline(Filters(), "month", "articles", "country")
+def test_a_split_series_counts_each_tagged_article_once(sample: Store, db: duckdb.DuckDBPyConnection) -> None:
+    chart = sample.timeline(Filters(), "month", "articles", "country")
     joins = "JOIN entities e ON e.idx = a.idx JOIN entity_values v USING (value_id)"
     for name in set(chart.frame["series"]) - {WHOLE}:
         expected = by_hand(db, "count(DISTINCT a.idx)", joins, f"v.kind = 'country' AND v.value = '{name}'")
@@ -97,18 +90,18 @@ def test_a_split_series_counts_each_tagged_article_once(store: Store, db: duckdb
 @pytest.mark.parametrize(
     ("measure", "split"), [("articles", "country"), ("copies", "topic"), ("sources", "none")]
 )
-def test_a_share_never_passes_one(store: Store, measure: str, split: str) -> None:
-    chart = store.timeline(Filters(), "month", measure, split, share=True)
+def test_a_share_never_passes_one(sample: Store, measure: str, split: str) -> None:
+    chart = sample.timeline(Filters(), "month", measure, split, share=True)
     for series in chart.frame["series"].unique():
         assert max(per_month(chart.frame, series).values()) <= 1.0 + 1e-9, series
     assert chart.denominator == f"share of all {measure} in the store in the same month"
 
 
-def test_a_share_of_a_filtered_view_is_its_count_over_the_stores(store: Store) -> None:
+def test_a_share_of_a_filtered_view_is_its_count_over_the_stores(sample: Store) -> None:
     narrowed = Filters(search="ceasefire")
-    share = per_month(store.timeline(narrowed, "year", "articles", share=True).frame)
-    part = per_month(store.timeline(narrowed, "year", "articles").frame)
-    whole = per_month(store.timeline(Filters(), "year", "articles").frame)
+    share = per_month(sample.timeline(narrowed, "year", "articles", share=True).frame)
+    part = per_month(sample.timeline(narrowed, "year", "articles").frame)
+    whole = per_month(sample.timeline(Filters(), "year", "articles").frame)
     assert share == pytest.approx({month: part[month] / whole[month] for month in part})
 
 
