@@ -411,12 +411,13 @@ def _inherit(
 
 
 def tag_articles(
-    titles: Sequence[str],
-    bodies: Sequence[str],
-    captions: Sequence[Sequence[str]],
+    titles: Sequence[str] | pl.Series,
+    bodies: Sequence[str] | pl.Series,
+    captions: Sequence[Sequence[str]] | pl.Series,
     gazetteer: Gazetteer | None = None,
 ) -> Tags:
-    """Countries, primary countries, people, organizations and topics of a batch of articles."""
+    """Countries, primary countries, people, organizations and topics of a batch of articles.
+    Columns may come as polars Series (captions a list column), as the store's ingest has them."""
     gaz = gazetteer or load_gazetteer()
     index = _pattern_index(gaz)
     segments = _segments(titles, bodies, captions)
@@ -483,15 +484,20 @@ def _pattern_index(gaz: Gazetteer) -> PatternIndex:
 
 
 def _segments(
-    titles: Sequence[str], bodies: Sequence[str], captions: Sequence[Sequence[str]]
+    titles: Sequence[str] | pl.Series,
+    bodies: Sequence[str] | pl.Series,
+    captions: Sequence[Sequence[str]] | pl.Series,
 ) -> pl.DataFrame:
     """One row per (article, section) with its weight, raw text and normalized text."""
+    if isinstance(captions, pl.Series):
+        joined = captions.list.join("\n")
+    else:  # joined here: a list column costs more to build from Python than the whole match pass
+        joined = pl.Series(["\n".join(c) for c in captions], dtype=pl.String)
     frame = pl.DataFrame(
         {
-            "title": list(titles),
-            "body": list(bodies),
-            # Joined here: a list column costs more to build than the whole match pass.
-            "captions": ["\n".join(c) for c in captions],
+            "title": titles if isinstance(titles, pl.Series) else list(titles),
+            "body": bodies if isinstance(bodies, pl.Series) else list(bodies),
+            "captions": joined,
         },
         schema={"title": pl.String, "body": pl.String, "captions": pl.String},
     ).with_row_index("position")

@@ -152,9 +152,9 @@ class Builder:
             return
         start = self.con.execute("SELECT coalesce(max(seq) + 1, 0) FROM texts").fetchall()[0][0]
         seq = pl.int_range(start, start + texts.height, dtype=pl.Int32, eager=True)
+        tags = tag_articles(texts["title"], texts["body"], texts["captions"])
         titles, bodies = texts["title"].to_list(), texts["body"]
         captions = [c or [] for c in texts["captions"].to_list()]
-        tags = tag_articles(titles, bodies.to_list(), captions)
         table = pa.table(
             {
                 "seq": seq.to_arrow(),

@@ -579,3 +579,23 @@ def test_evidence_is_the_first_phrases_in_order() -> None:
     )
     phrases = ["amman", "aqaba", "hashemite kingdom", "jordan", "jordanian", "jordanians", "zarqa"]
     assert mention(tags, "country", "JOR")["evidence"].split(" | ") == phrases[:5]
+
+
+def test_columns_tag_as_lists_do() -> None:
+    """The store's ingest hands over polars columns (captions a list column, nulls where a row
+    has none): the tags are those of the same articles given as Python lists."""
+    import polars as pl
+
+    titles = ["Qatar hosts talks", None, ""]
+    bodies = ["Prime Minister Anna Lind said the UN met in Doha.", "The Met said two were held.", None]
+    captions = [["Doha skyline"], None, []]
+    as_lists = tag_articles([t or "" for t in titles], [b or "" for b in bodies], [c or [] for c in captions])
+    as_columns = tag_articles(
+        pl.Series(titles, dtype=pl.String),
+        pl.Series(bodies, dtype=pl.String),
+        pl.Series(captions, dtype=pl.List(pl.String)),
+    )
+    for kind in ("countries", "countries_primary", "people", "organizations", "topics"):
+        assert getattr(as_columns, kind) == getattr(as_lists, kind)
+    assert as_columns.mentions.equals(as_lists.mentions)
+    assert as_lists.countries[0]
