@@ -11,6 +11,7 @@ news outlets are not organizations, and what the gazetteer already knows is left
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -1053,9 +1054,51 @@ def _listed_person(name: str, person_keys: set[str], known_keys: set[str]) -> bo
         return True
     full = " " + " ".join(tokens) + " "
     pair = " " + tokens[0] + " " + tokens[-1] + " "
-    # A listed surname with another common given name is another person: "Jill Biden".
-    surname_only = " " + tokens[-1] + " " in person_keys and not (len(tokens) > 1 and _given_name(name))
+    # A listed surname with another common given name is another person ("Jill Biden"), and so is
+    # one with a first name no listed person of that surname has ("Medhat Abbas", a doctor).
+    surname_only = " " + tokens[-1] + " " in person_keys and not (
+        len(tokens) > 1 and (_given_name(name) or _another_first_name(tokens, person_keys))
+    )
     return full in person_keys or pair in person_keys or surname_only or " " + fold(name) + " " in known_keys
+
+
+def _another_first_name(tokens: tuple[str, ...], person_keys: set[str]) -> bool:
+    """Whether a found name's first word is a name of its own: three or more letters, not a word
+    of any listed name with its surname ("Fattah" of Abdel Fattah al-Burhan), and not a near
+    spelling of such a name's first word ("Yoan Gallant" is a misspelt Yoav Gallant)."""
+    first = tokens[0]
+    if len(first) < 3 or not first.isalpha() or first in _STYLES:  # "Lord Cameron" is David Cameron
+        return False
+    listed = _listed_words(person_keys).get(tokens[-1])
+    if listed is None:
+        return True
+    words, firsts = listed
+    return first not in words and all(
+        difflib.SequenceMatcher(None, first, other).ratio() < MISSPELLING_RATIO for other in firsts
+    )
+
+
+_LISTED_WORDS: list[tuple[set[str], dict[str, tuple[frozenset[str], frozenset[str]]]]] = []
+_STYLES = frozenset(w.lower() for w in HONORIFICS | PEERAGE | {"Mr", "Mrs", "Ms", "Miss", "Madam"})
+# Two first names this alike (difflib's ratio) are one name spelt two ways: Yoav/Yoan 0.75,
+# Recep/Recip 0.8; Medhat/Mahmoud 0.46.
+MISSPELLING_RATIO = 0.6
+
+
+def _listed_words(person_keys: set[str]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Surname -> (every word, the first words) of the listed names that end with it, kept for
+    the gazetteer last asked about."""
+    if not (_LISTED_WORDS and _LISTED_WORDS[0][0] is person_keys):
+        words: dict[str, set[str]] = {}
+        firsts: dict[str, set[str]] = {}
+        for key in person_keys:
+            parts = key.split()
+            if len(parts) > 1:
+                words.setdefault(parts[-1], set()).update(parts[:-1])
+                firsts.setdefault(parts[-1], set()).add(parts[0])
+        table = {k: (frozenset(words[k]), frozenset(firsts[k])) for k in words}
+        _LISTED_WORDS[:] = [(person_keys, table)]
+    return _LISTED_WORDS[0][1]
 
 
 def _canonical_people(names) -> dict[str, str]:

@@ -599,3 +599,22 @@ def test_columns_tag_as_lists_do() -> None:
         assert getattr(as_columns, kind) == getattr(as_lists, kind)
     assert as_columns.mentions.equals(as_lists.mentions)
     assert as_lists.countries[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "found", "not_found"),
+    [
+        # A listed surname with a first name of its own is another person.
+        ("The hospital's director general, Dr. Zuhdi Abbas, said supplies had run out.", "Zuhdi Abbas", None),
+        # A misspelt first name, a title and a fragment of a listed name are the listed person.
+        ("Defence Minister Yoan Gallant spoke to troops.", None, "Yoan Gallant"),
+        ("Foreign Secretary Lord Cameron arrived in Cairo.", None, "Lord Cameron"),
+        ("General Fattah al-Burhan, the army chief, met envoys.", None, "Fattah al-Burhan"),
+    ],
+)
+def test_a_listed_surname_with_another_first_name(
+    body: str, found: str | None, not_found: str | None
+) -> None:
+    people = tag_one(body).people[0]
+    assert found is None or found in people
+    assert not_found is None or not_found not in people
