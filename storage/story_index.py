@@ -23,7 +23,9 @@ numbers the articles afresh at every ingest), and recounting the touched stories
 integer columns of the article tables. benchmarks/STORIES.md has the figures.
 
 Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the generation):
-    story_terms     (seq, h): distinct term hashes of each text           kept across ingests
+    story_terms     (day, seq, h): distinct term hashes of each text with its day (null when
+                    undated), written once it is dated, each ingest's rows in day order
+                                                                          kept across ingests
     story_texts     (seq, day, terms, story, links): a text's date (days since 1970, null when
                     undated), its term count, its story (founder seq) and how many same-story
                     texts it resembles (its centrality); written once a text is dated and
@@ -34,7 +36,7 @@ Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the 
                     ingests: derive_stories() counts again only the stories an ingest touched
   derived by derive_stories() after the articles are folded:
     article_stories (idx, story)  the story of each folded article (that of its first text)
-The layout is schema 6's: a store main's code built grows on with this code, and back.
+The layout is schema 8's (the day of story_terms).
 """
 
 from __future__ import annotations
@@ -89,9 +91,11 @@ STOPWORDS = frozenset(
 STOPWORD_LIST = sorted(STOPWORDS)
 
 CREATE = (
-    "CREATE TABLE IF NOT EXISTS story_terms (seq INTEGER, h UBIGINT)",
+    "CREATE TABLE IF NOT EXISTS story_terms (day INTEGER, seq INTEGER, h UBIGINT)",
     "CREATE TABLE IF NOT EXISTS story_texts"
     " (seq INTEGER, day INTEGER, terms INTEGER, story INTEGER, links INTEGER)",
+    # The words of the texts this ingest indexed, until they are dated (this connection only).
+    "CREATE TEMP TABLE IF NOT EXISTS story_new_terms (seq INTEGER, h UBIGINT)",
 )
 
 
@@ -161,7 +165,7 @@ def add_texts(con: duckdb.DuckDBPyConnection, seqs: list[int], titles: list[str]
 
 
 def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> None:
-    """Store the found terms of the texts at positions found["pos"] of seqs."""
+    """Hold the found terms of the texts at positions found["pos"] of seqs until they are dated."""
     positions = found["pos"].to_numpy()
     rows = pa.table(
         {
@@ -171,7 +175,7 @@ def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.Dat
     )
     con.register("new_story_terms", rows)
     try:
-        con.execute("INSERT INTO story_terms SELECT seq, h FROM new_story_terms")
+        con.execute("INSERT INTO story_new_terms SELECT seq, h FROM new_story_terms")
     finally:
         con.unregister("new_story_terms")
 
@@ -185,7 +189,11 @@ def date_and_name(
     """Record texts not yet placed with their date (days since 1970) and their named entities as
     terms, and count their terms: what a text is compared by is complete only now. A text
     without any term is left undated: it can match nothing and is not counted around its date.
-    Written once, whole (no update of rows added earlier: DuckDB rewrites what it updates)."""
+    Written once, whole (no update of rows added earlier: DuckDB rewrites what it updates).
+
+    The terms go to story_terms with their text's day, in day order: a window of days is then
+    a few row groups DuckDB finds by zone map, wherever the texts' seqs lie (an archive ingested
+    out of date order spreads one week's texts over every seq)."""
     if not seqs:
         return
     _insert_terms(con, seqs, entity_terms(entities))
@@ -194,14 +202,17 @@ def date_and_name(
         pa.table({"seq": pa.array(seqs, pa.int32()), "day": pa.array(days, pa.int32())}),
     )
     try:
-        # The seq range lets DuckDB read only the row groups of the new texts' terms.
         con.execute(
             "INSERT INTO story_texts SELECT d.seq, CASE WHEN coalesce(n.terms, 0) > 0 THEN d.day END,"
             " coalesce(n.terms, 0), NULL, 0 FROM story_days d LEFT JOIN"
-            " (SELECT seq, count(*)::INTEGER AS terms FROM story_terms WHERE seq BETWEEN $low AND $high"
-            " GROUP BY seq) n USING (seq) ORDER BY d.seq",
-            {"low": min(seqs), "high": max(seqs)},
+            " (SELECT seq, count(*)::INTEGER AS terms FROM story_new_terms GROUP BY seq) n USING (seq)"
+            " ORDER BY d.seq"
         )
+        con.execute(
+            "INSERT INTO story_terms SELECT d.day, t.seq, t.h FROM story_new_terms t JOIN story_days d"
+            " USING (seq) ORDER BY d.day NULLS LAST, t.seq"
+        )
+        con.execute("DELETE FROM story_new_terms")
     finally:
         con.unregister("story_days")
 
@@ -264,23 +275,17 @@ def _pairs(
     not the size of the store; the pairs of a new text do not depend on how the days are cut."""
     w = WINDOW_DAYS
     low, high = first_day - w, last_day + w
-    texts = con.execute(
-        "SELECT seq, day, terms FROM story_texts WHERE day BETWEEN ? AND ? ORDER BY seq", [low, high]
+    # Only the row groups of these days are read (story_terms is in day order, see date_and_name);
+    # a dated text's postings are its whole term set, so they give its day and its term count.
+    posted = con.execute(
+        "SELECT seq, day, h FROM story_terms WHERE day BETWEEN ? AND ?", [low, high]
     ).fetchnumpy()
-    seq = np.asarray(texts["seq"], np.int64)
-    day = np.asarray(texts["day"], np.int64) - low  # 0 .. span-1
-    count = np.asarray(texts["terms"], np.int64)
-    span = high - low + 1
-    con.register("window_texts", pa.table({"seq": pa.array(seq, pa.int32())}))
-    try:
-        # The seq range lets DuckDB skip the row groups of texts far from the window by zone map.
-        posted = con.execute(
-            "SELECT seq, h FROM story_terms SEMI JOIN window_texts USING (seq) WHERE seq BETWEEN ? AND ?",
-            [int(seq[0]), int(seq[-1])],
-        ).fetchnumpy()
-    finally:
-        con.unregister("window_texts")
+    seq, first_posting, count = np.unique(
+        np.asarray(posted["seq"], np.int64), return_index=True, return_counts=True
+    )
     at = np.searchsorted(seq, np.asarray(posted["seq"], np.int64))  # row of each posting's text
+    day = np.asarray(posted["day"], np.int64)[first_posting] - low  # 0 .. span-1
+    span = high - low + 1
     _, term = np.unique(np.asarray(posted["h"], np.uint64), return_inverse=True)
     key = term.astype(np.int64) * span + day[at]  # a term's days are contiguous keys
     order = np.argsort(key, kind="stable")

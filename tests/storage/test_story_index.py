@@ -86,6 +86,29 @@ def test_growing_in_several_ingests_gives_the_stories_of_one(split: int) -> None
     assert partition(grown) == {frozenset({0, 1, 2}), frozenset({3, 4})}
 
 
+def test_ingests_out_of_date_order_give_the_stories_of_one_ingest() -> None:
+    """Each ingest writes its terms in day order, so one window's texts lie in several ingests'
+    rows (an archive added newest first, then older, then in between): every one is still found,
+    and the stories are those of one ingest of the same texts in the same order."""
+    rows = [*TALKS, DROUGHT, ("Wheat harvest falls as drought grips plains", "Farmers worry.")]
+    order = [4, 2, 3, 0, 1]  # texts by seq: the latest days first
+    rows = [rows[k] for k in order]
+    days = [[100, 101, 102, 101, 103][k] for k in order]
+    ingests = [[0, 1], [2], [3, 4]]
+    with duckdb.connect() as con:
+        for seqs in ingests:
+            story_index.add_texts(con, seqs, [rows[i][0] for i in seqs], [rows[i][1] for i in seqs])
+            story_index.date_and_name(con, seqs, [days[i] for i in seqs], [[] for _ in seqs])
+            story_index.assign(con)
+        grown = [s for (s,) in con.execute("SELECT story FROM story_texts ORDER BY seq").fetchall()]
+        written = con.execute("SELECT seq, day FROM story_terms ORDER BY rowid").fetchall()
+    assert grown == run(rows, days)
+    assert partition(grown) == {frozenset({1, 3, 4}), frozenset({0, 2})}
+    for seqs in ingests:  # each ingest's rows in day order
+        block = [day for seq, day in written if seq in seqs]
+        assert block == sorted(block)
+
+
 def test_link_takes_the_story_of_the_best_earlier_match() -> None:
     # 5 matches 2 best (first pair), 2 is new and matched 0 (an old text of story 0).
     stories = story_index.link(np.array([2, 5, 6]), np.array([2, 5, 5]), np.array([0, 2, 1]), {0: 0, 1: 1})
@@ -104,7 +127,9 @@ def test_pairs_found_are_those_the_rule_names(per_run: int, monkeypatch: pytest.
     held = [set(rng.choice(30, rng.integers(3, 9), replace=False).tolist()) for _ in range(n)]
     with duckdb.connect() as con:
         story_index.create_tables(con)
-        con.executemany("INSERT INTO story_terms VALUES (?, ?)", [(s, h) for s in range(n) for h in held[s]])
+        con.executemany(
+            "INSERT INTO story_terms VALUES (?, ?, ?)", [(days[s], s, h) for s in range(n) for h in held[s]]
+        )
         con.executemany(
             "INSERT INTO story_texts VALUES (?, ?, ?, NULL, 0)",
             [(s, days[s], len(held[s])) for s in range(n)],
