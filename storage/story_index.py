@@ -412,42 +412,118 @@ def cluster(
         return [int(s) for (s,) in con.execute("SELECT story FROM story_texts ORDER BY seq").fetchall()]
 
 
-def derive_stories(con: duckdb.DuckDBPyConnection, copies_from: int = 0) -> None:
+def derive_stories(con: duckdb.DuckDBPyConnection, copies_from: int = 0, texts_from: int = 0) -> None:
     """Each folded article's story, and the per-story aggregates the Stories view reads for the
     stories this ingest touched: those of every text folded into an article that got a copy
-    (copies from row copies_from on; 0: all of them). Needs text_index, articles, group_sources.
+    (copies from row copies_from on, texts from seq texts_from on; 0: all of them). Needs
+    text_index, articles, group_sources.
 
     An untouched story keeps its row: its articles, their dates, titles and outlets are those of
     the last ingest (near-copy groups only ever merge, and a merge involves a new copy).
-    article_stories is rebuilt whole, narrow and unsorted: the fold numbers articles afresh
-    (idx) at every ingest."""
-    con.execute(
-        "CREATE OR REPLACE TABLE article_stories AS SELECT i.idx, arg_min(s.story, i.seq) AS story"
-        " FROM text_index i JOIN story_texts s USING (seq) GROUP BY i.idx"
-    )
+    article_stories is rebuilt whole (the fold numbers articles afresh at every ingest), in
+    numpy from integer columns read once; the recount reads only the touched stories' rows."""
+    texts = _Texts.read(con)
+    of_article = texts.article_stories()
+    _replace(con, "article_stories", {"idx": np.arange(len(of_article), dtype=np.int32), "story": of_article})
     con.execute(STORIES_TABLE)
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE touched AS
-        WITH hit AS (
-            SELECT DISTINCT i.idx FROM text_index i
-            SEMI JOIN (SELECT article_id FROM copies WHERE rowid >= $copies) c USING (article_id)
-        )
-        SELECT DISTINCT s.story FROM text_index i SEMI JOIN hit USING (idx)
-        JOIN story_texts s USING (seq)
-        """,
-        {"copies": copies_from},
-    )
+    every = copies_from == 0
+    touched = np.unique(texts.story) if every else texts.touched(_hit_seqs(con, copies_from, texts_from))
+    is_touched = np.zeros(len(texts.story), bool)
+    is_touched[touched] = True
+    members = np.flatnonzero(is_touched[of_article])
+    central = texts.central(is_touched)
+    con.register("touched", pa.table({"story": pa.array(touched, pa.int32())}))
+    con.register("members", pa.table({"idx": pa.array(members, pa.int32()), "story": of_article[members]}))
+    con.register("central", pa.table({k: pa.array(v, pa.int32()) for k, v in central.items()}))
     try:
-        con.execute("DELETE FROM stories WHERE story IN (SELECT story FROM touched)")
-        # A story's texts all come at or after its founder (a text only joins earlier texts), so
-        # the seq-ordered tables are read from the first touched story on (DuckDB skips the row
-        # groups before it).
-        first = con.execute("SELECT coalesce(min(story), 0) FROM touched").fetchall()[0][0]
-        con.execute(_TOUCHED_STORIES_SQL, {"first": first})
+        con.execute(
+            "DELETE FROM stories"
+            if every
+            else "DELETE FROM stories WHERE story IN (SELECT story FROM touched)"
+        )
+        con.execute(_TOUCHED_STORIES_SQL, _bounds(members) + _bounds(touched))
     finally:
-        con.execute("DROP TABLE touched")
+        for name in ("touched", "members", "central"):
+            con.unregister(name)
     con.execute("CREATE INDEX IF NOT EXISTS stories_by_id ON stories (story_id)")
+
+
+def _bounds(values: np.ndarray) -> list[int]:
+    """[lowest, highest] of some integers ([0, -1], an empty range, for none)."""
+    return [int(values.min()), int(values.max())] if len(values) else [0, -1]
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, np.ndarray]) -> None:
+    """Create or replace a table from numpy columns."""
+    con.register("new_rows", pa.table(columns))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM new_rows")
+    finally:
+        con.unregister("new_rows")
+
+
+class _Texts:
+    """Every text's article (idx), story, links and day, indexed by seq (seqs are dense from 0)."""
+
+    def __init__(self, idx: np.ndarray, story: np.ndarray, links: np.ndarray, day: np.ndarray) -> None:
+        self.idx, self.story, self.links, self.day = idx, story, links, day
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> _Texts:
+        folded = con.execute("SELECT seq, idx FROM text_index").fetchnumpy()
+        placed = con.execute(
+            "SELECT seq, story, links, coalesce(day, 0) AS day FROM story_texts"
+        ).fetchnumpy()
+        n = len(folded["seq"])
+        idx, story, links, day = (np.zeros(n, np.int64) for _ in range(4))
+        idx[folded["seq"]] = folded["idx"]
+        at = placed["seq"]
+        story[at], links[at], day[at] = placed["story"], placed["links"], placed["day"]
+        return cls(idx, story, links, day)
+
+    def article_stories(self) -> np.ndarray:
+        """The story of each article (by idx): that of its first text (the lowest seq)."""
+        first = np.full(int(self.idx.max()) + 1 if len(self.idx) else 0, len(self.idx), np.int64)
+        np.minimum.at(first, self.idx, np.arange(len(self.idx)))
+        return self.story[first].astype(np.int32)
+
+    def touched(self, hit_seqs: np.ndarray) -> np.ndarray:
+        """The stories of every text folded into an article one of hit_seqs was folded into."""
+        hit = np.zeros(int(self.idx.max()) + 1 if len(self.idx) else 0, bool)
+        hit[self.idx[hit_seqs]] = True
+        return np.unique(self.story[hit[self.idx]])
+
+    def central(self, is_touched: np.ndarray) -> dict[str, np.ndarray]:
+        """(story, idx) of each touched story's most linked text's article (the earliest of ties)."""
+        seqs = np.flatnonzero(is_touched[self.story])
+        order = np.lexsort((seqs, self.day[seqs], -self.links[seqs], self.story[seqs]))
+        seqs = seqs[order]
+        stories = self.story[seqs]
+        first = np.flatnonzero(np.r_[True, stories[1:] != stories[:-1]]) if len(seqs) else seqs
+        return {"story": stories[first], "idx": self.idx[seqs[first]]}
+
+
+def _hit_seqs(con: duckdb.DuckDBPyConnection, copies_from: int, texts_from: int) -> np.ndarray:
+    """The seqs of the texts that got a copy from row copies_from on: the new texts (seq
+    texts_from on), and old ones given a new copy, looked up by article_id only when there are
+    any (the lookup reads every text's id)."""
+    old = con.execute(
+        "SELECT DISTINCT article_id FROM copies WHERE rowid >= $copies"
+        " EXCEPT SELECT article_id FROM texts WHERE seq >= $texts",
+        {"copies": copies_from, "texts": texts_from},
+    ).fetchnumpy()["article_id"]
+    count = con.execute("SELECT count(*) FROM texts").fetchall()[0][0]
+    seqs = np.arange(texts_from, count, dtype=np.int64)
+    if len(old):
+        con.register("old_ids", pa.table({"article_id": pa.array(old, pa.string())}))
+        try:
+            found = con.execute("SELECT seq FROM texts SEMI JOIN old_ids USING (article_id)").fetchnumpy()[
+                "seq"
+            ]
+        finally:
+            con.unregister("old_ids")
+        seqs = np.concatenate([np.asarray(found, np.int64), seqs])
+    return seqs
 
 
 STORIES_TABLE = (
@@ -455,32 +531,23 @@ STORIES_TABLE = (
     " first DATE, last DATE, articles INTEGER, outlets INTEGER)"
 )
 
-# The aggregates of the touched stories. label: the title of the article of the story's most
-# linked text (the earliest of ties); story_id: the founder text's article_id.
+# The aggregates of the touched stories from their members (idx, story) and their central
+# texts' articles (story, idx); label: that article's title; story_id: the founder text's
+# article_id. The idx and seq ranges let DuckDB skip the row groups holding none of them.
 _TOUCHED_STORIES_SQL = """
 INSERT INTO stories
-WITH members AS MATERIALIZED (
-    SELECT m.idx, m.story, a.published
-    FROM article_stories m SEMI JOIN touched USING (story) JOIN articles a USING (idx)
-),
-central AS (
-    SELECT s.story, arg_min(i.idx, (-s.links, s.day, s.seq)) AS idx
-    FROM story_texts s SEMI JOIN touched USING (story) JOIN text_index i USING (seq)
-    WHERE s.seq >= $first AND i.seq >= $first
-    GROUP BY s.story
-),
-counted AS (
-    SELECT story, min(published)::DATE AS first, max(published)::DATE AS last,
+WITH counted AS (
+    SELECT m.story, min(a.published)::DATE AS first, max(a.published)::DATE AS last,
            count(*)::INTEGER AS articles
-    FROM members GROUP BY story
+    FROM members m JOIN articles a USING (idx) WHERE a.idx BETWEEN $1 AND $2 GROUP BY m.story
 ),
 outlets AS (
     SELECT m.story, count(DISTINCT g.source)::INTEGER AS outlets
-    FROM members m JOIN group_sources g USING (idx) GROUP BY m.story
+    FROM members m JOIN group_sources g USING (idx) WHERE g.idx BETWEEN $1 AND $2 GROUP BY m.story
 )
 SELECT c.story, t.article_id AS story_id, a.title AS label, c.first, c.last, c.articles,
        coalesce(o.outlets, 0) AS outlets
-FROM counted c JOIN texts t ON t.seq = c.story AND t.seq >= $first
+FROM counted c JOIN texts t ON t.seq = c.story AND t.seq BETWEEN $3 AND $4
 LEFT JOIN central x USING (story) LEFT JOIN articles a ON a.idx = x.idx
 LEFT JOIN outlets o USING (story)
 """
