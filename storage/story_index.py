@@ -67,6 +67,8 @@ PLURAL_MIN_CHARS = 4
 # export of ten years read in one batch would otherwise pair against the whole archive at once
 # (a 1,000,000-article build reached 22 GB in one batch).
 FRESH_PER_RUN = 2_000
+# Pair codes (new text x window text) below this are sorted as 32-bit integers.
+PAIR_CODES_32 = 2**31
 # Entity kinds whose values are terms (people and organizations name a story; countries are
 # shared by most of a Middle East corpus and would be capped anyway).
 ENTITY_COLUMNS = ("people", "organizations")
@@ -283,7 +285,7 @@ def _pairs(
     seq, first_posting, count = np.unique(
         np.asarray(posted["seq"], np.int64), return_index=True, return_counts=True
     )
-    at = np.searchsorted(seq, np.asarray(posted["seq"], np.int64))  # row of each posting's text
+    at = np.searchsorted(seq, np.asarray(posted["seq"], np.int64)).astype(np.int32)  # its text's row
     day = np.asarray(posted["day"], np.int64)[first_posting] - low  # 0 .. span-1
     span = high - low + 1
     _, term = np.unique(np.asarray(posted["h"], np.uint64), return_inverse=True)
@@ -300,16 +302,26 @@ def _pairs(
     cap = np.clip(TERM_SPREAD_SHARE * around[day[at[fresh]]], *TERM_SPREAD_BOUNDS)
     rare = (last - first) <= cap
     fresh, first, last = fresh[rare], first[rare], last[rare]
-    # Every (fresh posting, posting of the same term within the window) as a pair of text rows.
+    # Every (fresh posting, posting of the same term within the window) as a pair of text rows,
+    # in int32 (millions of them at a few hundred texts a day: memory traffic is the cost).
     sizes = last - first
     owner = np.repeat(at[fresh], sizes)
-    other = at[np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))]
-    keep = seq[other] < seq[owner]
-    code = owner[keep] * len(seq) + other[keep]
-    code, common = np.unique(code, return_counts=True)
+    starts = (first - np.cumsum(sizes) + sizes).astype(np.int32)
+    other = at[np.repeat(starts, sizes) + np.arange(int(sizes.sum()), dtype=np.int32)]
+    keep = other < owner  # rows are in seq order: the partner came earlier
+    owner, other = owner[keep], other[keep]
+    # Count the terms each pair shares: sort the pair codes (owners are the new texts, rows r0..,
+    # so a code fits 32 bits unless the window holds ~46,000 texts; a 32-bit sort is 3x faster).
+    n = len(seq)
+    r0 = int(np.searchsorted(seq, start))
+    wide = np.int32 if (n - r0) * n < PAIR_CODES_32 else np.int64
+    code = np.sort((owner - r0).astype(wide) * n + other)
+    runs = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.empty(0, np.int64)
+    common = np.diff(np.r_[runs, len(code)])
+    code = code[runs].astype(np.int64)
     enough = common >= MIN_SHARED
     code, common = code[enough], common[enough]
-    a, b = code // len(seq), code % len(seq)
+    a, b = code // n + r0, code % n
     similarity = common / (count[a] + count[b] - common)
     good = similarity >= MIN_SIMILARITY
     a, b, similarity = a[good], b[good], similarity[good]

@@ -115,12 +115,15 @@ def test_link_takes_the_story_of_the_best_earlier_match() -> None:
     assert stories == {2: 0, 5: 0, 6: 6}
 
 
-@pytest.mark.parametrize("per_run", [1, 7, 2_000])
-def test_pairs_found_are_those_the_rule_names(per_run: int, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("per_run", "codes_32"), [(1, 2**31), (7, 2**31), (2_000, 2**31), (7, 0)])
+def test_pairs_found_are_those_the_rule_names(
+    per_run: int, codes_32: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The numpy pairing against the rule spelled out pair by pair, on random term sets: window,
     spread cap, shared terms, similarity and best-first order all agree, however the new texts'
-    days are cut into runs (one day per run, a few, all at once)."""
+    days are cut into runs (one day per run, a few, all at once), with pair codes of 32 or 64 bits."""
     monkeypatch.setattr(story_index, "FRESH_PER_RUN", per_run)
+    monkeypatch.setattr(story_index, "PAIR_CODES_32", codes_32)
     rng = np.random.default_rng(5)
     n, start = 60, 40  # texts 40.. are the new batch
     days = rng.integers(100, 112, n).tolist()
