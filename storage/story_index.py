@@ -12,15 +12,18 @@ grows by chains of close texts: it can run longer than the window while it keeps
 
 An ingest reads only the texts dated within the window of its new texts' days and their terms,
 and pairs them in numpy (a term's postings sorted by day, so a window is one contiguous run):
-its work follows the coverage around the days it adds, not the size of the archive.
+its work follows the coverage around the days it adds, not the size of the archive. The terms
+are stored in day order, so that read touches the window's row groups alone even when the
+archive was ingested out of date order (its texts' seqs then spread over the whole table).
 
 Because a text only ever looks at earlier texts, adding a corpus in several ingests gives the
 stories one ingest of the same files in the same order gives, as long as no term passes the
 spread cap in one and not the other (the cap counts the texts the store holds at the time).
 
 What is left growing with the archive is narrow: article_stories is rebuilt whole (the fold
-numbers the articles afresh at every ingest), and recounting the touched stories scans a few
-integer columns of the article tables. benchmarks/STORIES.md has the figures.
+numbers the articles afresh at every ingest) from two integer columns read in seq order, and
+the touched stories are found and recounted from a few integer columns. benchmarks/STORIES.md
+has the figures.
 
 Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the generation):
     story_terms     (day, seq, h): distinct term hashes of each text with its day (null when
