@@ -115,15 +115,27 @@ def test_link_takes_the_story_of_the_best_earlier_match() -> None:
     assert stories == {2: 0, 5: 0, 6: 6}
 
 
-@pytest.mark.parametrize(("per_run", "codes_32"), [(1, 2**31), (7, 2**31), (2_000, 2**31), (7, 0)])
+@pytest.mark.parametrize(
+    ("per_run", "codes_32", "per_block"),
+    [
+        (1, 2**31, 2**18),
+        (7, 2**31, 2**18),
+        (2_000, 2**31, 2**18),
+        (7, 0, 2**18),
+        (2_000, 2**31, 1),
+        (7, 0, 40),
+    ],
+)
 def test_pairs_found_are_those_the_rule_names(
-    per_run: int, codes_32: int, monkeypatch: pytest.MonkeyPatch
+    per_run: int, codes_32: int, per_block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The numpy pairing against the rule spelled out pair by pair, on random term sets: window,
     spread cap, shared terms, similarity and best-first order all agree, however the new texts'
-    days are cut into runs (one day per run, a few, all at once), with pair codes of 32 or 64 bits."""
+    days are cut into runs (one day per run, a few, all at once), with pair codes of 32 or 64
+    bits, and the pairs counted in one block or many (one new text a block, a few)."""
     monkeypatch.setattr(story_index, "FRESH_PER_RUN", per_run)
     monkeypatch.setattr(story_index, "PAIR_CODES_32", codes_32)
+    monkeypatch.setattr(story_index, "PAIRS_PER_BLOCK", per_block)
     rng = np.random.default_rng(5)
     n, start = 60, 40  # texts 40.. are the new batch
     days = rng.integers(100, 112, n).tolist()
