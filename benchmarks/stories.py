@@ -7,6 +7,10 @@
 - quality: the gold set (benchmarks/stories_gold/: keys and story labels of real articles in
   ../shared, no text) placed in stories the way ingest places them, scored by pairwise precision
   and recall of "same story". Only numbers are written to the file; misses print as row numbers.
+
+`--onto STORE --batch N --runs R` measures the cost at a built store's own size and density
+instead: R ingests of N new articles, each onto a fresh copy of the store (issue 16's check at
+1,000,000 articles; see STORIES.md).
 """
 
 from __future__ import annotations
