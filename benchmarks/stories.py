@@ -7,12 +7,18 @@
 - quality: the gold set (benchmarks/stories_gold/: keys and story labels of real articles in
   ../shared, no text) placed in stories the way ingest places them, scored by pairwise precision
   and recall of "same story". Only numbers are written to the file; misses print as row numbers.
+
+`--onto STORE --batch N --runs R` measures the cost at a built store's own size and density
+instead: R ingests of N new articles, each onto a fresh copy of the store (issue 16's check at
+1,000,000 articles; see STORIES.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -30,6 +36,7 @@ GOLD_FILE = Path(__file__).parent / "stories_gold" / "gold.jsonl"
 RESULTS = Path(__file__).parent / "STORIES.md"
 TARGET_MS = 0.2  # issue 16: clustering adds at most this per article to ingest
 FIRST_DAY = date(2015, 1, 1)  # where --per-day dates start
+ONTO_SEED = 1  # --onto: new articles from another seed than the store's (0), so they are new texts
 
 
 @dataclass
@@ -206,6 +213,68 @@ def cost(
     return rows
 
 
+def cost_onto(store: Path, batch: int, runs: int, scratch: Path | None = None) -> list[dict[str, float]]:
+    """One ingest of `batch` new generated articles onto a fresh copy of store's live generation,
+    `runs` times: dated after the store's last day at the store's own articles a day, as the next
+    days of a monitor arrive. The store is only read."""
+    from benchmarks.run import one_core, raw_chunks
+    from loaders.normalize import copies_from_raw
+    from storage import story_index
+    from storage.build import append_copies
+    from storage.layout import current_generation
+
+    live = current_generation(store)
+    if live is None:
+        raise SystemExit(f"no store at {store}")
+    held, last, per_day = _density(live)
+    raws = next(raw_chunks(batch, batch, seed=ONTO_SEED))[0]
+    raws = [
+        replace(r, published_meta=(last + timedelta(days=1 + k // per_day)).isoformat())
+        for k, r in enumerate(raws)
+    ]
+    copies = copies_from_raw(raws)
+    print(f"{store}: {held:,} articles, last day {last}, {per_day} a day", flush=True)
+    rows = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="stories-onto-", dir=scratch) as folder:
+            grown = Path(folder) / "store"
+            (grown / live.name).mkdir(parents=True)
+            for part in live.iterdir():
+                shutil.copyfile(part, grown / live.name / part.name)
+            (grown / "CURRENT").write_text(live.name, encoding="utf-8")
+            spent: dict[str, float] = {}
+            cpu: dict[str, float] = {}
+            load = os.getloadavg()[0]
+            with one_core(), timed(story_index, list(STEPS.values()), spent, cpu):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                append_copies(grown, [copies])
+                whole, whole_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        per = 1000 / batch
+        row = {"store": held + batch, "added": batch, "ingest_ms": whole * per, "ingest_cpu": whole_cpu * per}
+        for step, function in STEPS.items():
+            row[f"{step}_ms"] = spent.get(function, 0.0) * per
+            row[f"{step}_cpu"] = cpu.get(function, 0.0) * per
+        rows.append(row)
+        print(
+            f"{time.strftime('%H:%M:%S', time.gmtime())} UTC load {load:.2f} " + _cost_line(row), flush=True
+        )
+    return rows
+
+
+def _density(generation: Path) -> tuple[int, date, int]:
+    """A store's articles, the last day they are dated, and its articles a day (dated ones over
+    the days they span)."""
+    import duckdb
+
+    from storage.layout import DATABASE
+
+    with duckdb.connect(str(generation / DATABASE), read_only=True) as con:
+        held, first, last, dated = con.execute(
+            "SELECT count(*), min(published)::DATE, max(published)::DATE, count(published) FROM articles"
+        ).fetchall()[0]
+    return held, last, max(1, round(dated / ((last - first).days + 1)))
+
+
 def _batches(chunks: Iterator[list[Any]], warm: int, batch: int) -> Iterator[list[Any]]:
     """The first `warm` articles as one list, then the rest in lists of `batch`."""
     held: list[Any] = []
@@ -286,7 +355,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dated-only", action="store_true", help="only the batches in date order")
     parser.add_argument("--per-day", type=int, default=0, help="in date order, date articles anew, N a day")
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
+    parser.add_argument(
+        "--onto", type=Path, help="cost of one ingest of --batch new articles onto a copy of this store"
+    )
+    parser.add_argument("--runs", type=int, default=1, help="with --onto: ingests, each onto a fresh copy")
+    parser.add_argument("--scratch", type=Path, help="with --onto: where the copies go")
     args = parser.parse_args(argv)
+    if args.onto:
+        cost_onto(args.onto, args.batch, args.runs, args.scratch)
+        return 0
     result = None
     if not args.no_quality:
         result = quality(args.shared)

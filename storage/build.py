@@ -79,6 +79,7 @@ class StoreBuilder(Builder):
         self.fulltext = fulltext
         # Copies are only appended: rows from here on are this ingest's (the story steps read them).
         self.copies_before = con.execute("SELECT count(*) FROM copies").fetchall()[0][0]
+        self.texts_before = con.execute("SELECT count(*) FROM texts").fetchall()[0][0]
 
     def index_texts(
         self, seqs: list[int], titles: list[str], bodies: list[str], captions: list[list[str]]
@@ -100,7 +101,7 @@ class StoreBuilder(Builder):
         # New texts join stories; the archive is not clustered again, and only the stories the
         # new copies touched are counted again.
         story_index.grow(self.con, self.copies_before)
-        story_index.derive_stories(self.con, self.copies_before)
+        story_index.derive_stories(self.con, self.copies_before, self.texts_before)
         return version
 
 

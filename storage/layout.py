@@ -28,8 +28,10 @@ if TYPE_CHECKING:  # only a type here; `inspect` and the CLI start without duckd
 # 6: stories (story_terms, story_texts grown at ingest; article_stories, stories derived);
 #    copies and articles carry their language (the Language facet).
 # 7: group_sources carries the article's idx, the key every outlet count joins on.
+# 8: story_terms carries each text's day and is written in day order, so the texts around a day
+#    are read without reading the archive (storage/story_index.py).
 # A store of another version is refused: re-ingest.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # The store the app and the CLI use unless told otherwise (environment variable or --store).
 STORE_ENV = "COVERAGE_STORE"
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / ".store" / "corpus"

@@ -12,18 +12,23 @@ grows by chains of close texts: it can run longer than the window while it keeps
 
 An ingest reads only the texts dated within the window of its new texts' days and their terms,
 and pairs them in numpy (a term's postings sorted by day, so a window is one contiguous run):
-its work follows the coverage around the days it adds, not the size of the archive.
+its work follows the coverage around the days it adds, not the size of the archive. The terms
+are stored in day order, so that read touches the window's row groups alone even when the
+archive was ingested out of date order (its texts' seqs then spread over the whole table).
 
 Because a text only ever looks at earlier texts, adding a corpus in several ingests gives the
 stories one ingest of the same files in the same order gives, as long as no term passes the
 spread cap in one and not the other (the cap counts the texts the store holds at the time).
 
 What is left growing with the archive is narrow: article_stories is rebuilt whole (the fold
-numbers the articles afresh at every ingest), and recounting the touched stories scans a few
-integer columns of the article tables. benchmarks/STORIES.md has the figures.
+numbers the articles afresh at every ingest) from two integer columns read in seq order, and
+the touched stories are found and recounted from a few integer columns. benchmarks/STORIES.md
+has the figures.
 
 Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the generation):
-    story_terms     (seq, h): distinct term hashes of each text           kept across ingests
+    story_terms     (day, seq, h): distinct term hashes of each text with its day (null when
+                    undated), written once it is dated, each ingest's rows in day order
+                                                                          kept across ingests
     story_texts     (seq, day, terms, story, links): a text's date (days since 1970, null when
                     undated), its term count, its story (founder seq) and how many same-story
                     texts it resembles (its centrality); written once a text is dated and
@@ -34,10 +39,12 @@ Tables (DuckDB, in the generation's corpus.duckdb; written with the rest of the 
                     ingests: derive_stories() counts again only the stories an ingest touched
   derived by derive_stories() after the articles are folded:
     article_stories (idx, story)  the story of each folded article (that of its first text)
-The layout is schema 6's: a store main's code built grows on with this code, and back.
+The layout is schema 8's (the day of story_terms).
 """
 
 from __future__ import annotations
+
+import itertools
 
 import duckdb
 import numpy as np
@@ -65,6 +72,10 @@ PLURAL_MIN_CHARS = 4
 # export of ten years read in one batch would otherwise pair against the whole archive at once
 # (a 1,000,000-article build reached 22 GB in one batch).
 FRESH_PER_RUN = 2_000
+# Candidate pairs are expanded and counted in blocks of about this many (see _shared); pair
+# codes (new text x window text) below PAIR_CODES_32 are sorted as 32-bit integers.
+PAIRS_PER_BLOCK = 2**18
+PAIR_CODES_32 = 2**31
 # Entity kinds whose values are terms (people and organizations name a story; countries are
 # shared by most of a Middle East corpus and would be capped anyway).
 ENTITY_COLUMNS = ("people", "organizations")
@@ -89,9 +100,11 @@ STOPWORDS = frozenset(
 STOPWORD_LIST = sorted(STOPWORDS)
 
 CREATE = (
-    "CREATE TABLE IF NOT EXISTS story_terms (seq INTEGER, h UBIGINT)",
+    "CREATE TABLE IF NOT EXISTS story_terms (day INTEGER, seq INTEGER, h UBIGINT)",
     "CREATE TABLE IF NOT EXISTS story_texts"
     " (seq INTEGER, day INTEGER, terms INTEGER, story INTEGER, links INTEGER)",
+    # The words of the texts this ingest indexed, until they are dated (this connection only).
+    "CREATE TEMP TABLE IF NOT EXISTS story_new_terms (seq INTEGER, h UBIGINT)",
 )
 
 
@@ -161,7 +174,7 @@ def add_texts(con: duckdb.DuckDBPyConnection, seqs: list[int], titles: list[str]
 
 
 def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.DataFrame) -> None:
-    """Store the found terms of the texts at positions found["pos"] of seqs."""
+    """Hold the found terms of the texts at positions found["pos"] of seqs until they are dated."""
     positions = found["pos"].to_numpy()
     rows = pa.table(
         {
@@ -171,7 +184,7 @@ def _insert_terms(con: duckdb.DuckDBPyConnection, seqs: list[int], found: pl.Dat
     )
     con.register("new_story_terms", rows)
     try:
-        con.execute("INSERT INTO story_terms SELECT seq, h FROM new_story_terms")
+        con.execute("INSERT INTO story_new_terms SELECT seq, h FROM new_story_terms")
     finally:
         con.unregister("new_story_terms")
 
@@ -185,7 +198,11 @@ def date_and_name(
     """Record texts not yet placed with their date (days since 1970) and their named entities as
     terms, and count their terms: what a text is compared by is complete only now. A text
     without any term is left undated: it can match nothing and is not counted around its date.
-    Written once, whole (no update of rows added earlier: DuckDB rewrites what it updates)."""
+    Written once, whole (no update of rows added earlier: DuckDB rewrites what it updates).
+
+    The terms go to story_terms with their text's day, in day order: a window of days is then
+    a few row groups DuckDB finds by zone map, wherever the texts' seqs lie (an archive ingested
+    out of date order spreads one week's texts over every seq)."""
     if not seqs:
         return
     _insert_terms(con, seqs, entity_terms(entities))
@@ -194,14 +211,17 @@ def date_and_name(
         pa.table({"seq": pa.array(seqs, pa.int32()), "day": pa.array(days, pa.int32())}),
     )
     try:
-        # The seq range lets DuckDB read only the row groups of the new texts' terms.
         con.execute(
             "INSERT INTO story_texts SELECT d.seq, CASE WHEN coalesce(n.terms, 0) > 0 THEN d.day END,"
             " coalesce(n.terms, 0), NULL, 0 FROM story_days d LEFT JOIN"
-            " (SELECT seq, count(*)::INTEGER AS terms FROM story_terms WHERE seq BETWEEN $low AND $high"
-            " GROUP BY seq) n USING (seq) ORDER BY d.seq",
-            {"low": min(seqs), "high": max(seqs)},
+            " (SELECT seq, count(*)::INTEGER AS terms FROM story_new_terms GROUP BY seq) n USING (seq)"
+            " ORDER BY d.seq"
         )
+        con.execute(
+            "INSERT INTO story_terms SELECT d.day, t.seq, t.h FROM story_new_terms t JOIN story_days d"
+            " USING (seq) ORDER BY d.day NULLS LAST, t.seq"
+        )
+        con.execute("DELETE FROM story_new_terms")
     finally:
         con.unregister("story_days")
 
@@ -264,23 +284,17 @@ def _pairs(
     not the size of the store; the pairs of a new text do not depend on how the days are cut."""
     w = WINDOW_DAYS
     low, high = first_day - w, last_day + w
-    texts = con.execute(
-        "SELECT seq, day, terms FROM story_texts WHERE day BETWEEN ? AND ? ORDER BY seq", [low, high]
+    # Only the row groups of these days are read (story_terms is in day order, see date_and_name);
+    # a dated text's postings are its whole term set, so they give its day and its term count.
+    posted = con.execute(
+        "SELECT seq, day, h FROM story_terms WHERE day BETWEEN ? AND ?", [low, high]
     ).fetchnumpy()
-    seq = np.asarray(texts["seq"], np.int64)
-    day = np.asarray(texts["day"], np.int64) - low  # 0 .. span-1
-    count = np.asarray(texts["terms"], np.int64)
+    seq, first_posting, count = np.unique(
+        np.asarray(posted["seq"], np.int64), return_index=True, return_counts=True
+    )
+    at = np.searchsorted(seq, np.asarray(posted["seq"], np.int64)).astype(np.int32)  # its text's row
+    day = np.asarray(posted["day"], np.int64)[first_posting] - low  # 0 .. span-1
     span = high - low + 1
-    con.register("window_texts", pa.table({"seq": pa.array(seq, pa.int32())}))
-    try:
-        # The seq range lets DuckDB skip the row groups of texts far from the window by zone map.
-        posted = con.execute(
-            "SELECT seq, h FROM story_terms SEMI JOIN window_texts USING (seq) WHERE seq BETWEEN ? AND ?",
-            [int(seq[0]), int(seq[-1])],
-        ).fetchnumpy()
-    finally:
-        con.unregister("window_texts")
-    at = np.searchsorted(seq, np.asarray(posted["seq"], np.int64))  # row of each posting's text
     _, term = np.unique(np.asarray(posted["h"], np.uint64), return_inverse=True)
     key = term.astype(np.int64) * span + day[at]  # a term's days are contiguous keys
     order = np.argsort(key, kind="stable")
@@ -295,21 +309,54 @@ def _pairs(
     cap = np.clip(TERM_SPREAD_SHARE * around[day[at[fresh]]], *TERM_SPREAD_BOUNDS)
     rare = (last - first) <= cap
     fresh, first, last = fresh[rare], first[rare], last[rare]
-    # Every (fresh posting, posting of the same term within the window) as a pair of text rows.
-    sizes = last - first
-    owner = np.repeat(at[fresh], sizes)
-    other = at[np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))]
-    keep = seq[other] < seq[owner]
-    code = owner[keep] * len(seq) + other[keep]
-    code, common = np.unique(code, return_counts=True)
-    enough = common >= MIN_SHARED
-    code, common = code[enough], common[enough]
-    a, b = code // len(seq), code % len(seq)
+    a, b, common = _shared(at, at[fresh], first, last, len(seq))
     similarity = common / (count[a] + count[b] - common)
     good = similarity >= MIN_SIMILARITY
     a, b, similarity = a[good], b[good], similarity[good]
     best = np.lexsort((seq[b], -similarity, seq[a]))
     return seq[a][best], seq[b][best]
+
+
+def _shared(
+    at: np.ndarray, owners: np.ndarray, first: np.ndarray, last: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, shared) for every pair of text rows b < a sharing at least MIN_SHARED terms: each
+    owner posting (text row owners[k]) meets the postings first[k]:last[k] of `at` (the text
+    rows of the postings of its term within its window). Expanded owner by owner in blocks of
+    about PAIRS_PER_BLOCK pairs, in int32: an ingest at a few hundred texts a day expands
+    millions of pairs, and as whole arrays their first touch (page faults) cost more than the
+    arithmetic (0.37 s against 0.17 s for 2,500 texts); blocks reuse the same memory."""
+    by_owner = np.argsort(owners, kind="stable")
+    owners, first = owners[by_owner], first[by_owner]
+    sizes = (last[by_owner] - first).astype(np.int64)
+    if not len(owners):
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    # A block starts at an owner's first posting: an owner's pairs are all counted in one block.
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    block = (np.r_[0, np.cumsum(sizes)][starts] // PAIRS_PER_BLOCK).astype(np.int64)
+    edges = [*starts[np.flatnonzero(np.r_[True, block[1:] != block[:-1]])].tolist(), len(owners)]
+    found = [_block(at, owners[lo:hi], first[lo:hi], sizes[lo:hi], n) for lo, hi in itertools.pairwise(edges)]
+    return tuple(np.concatenate(part) for part in zip(*found, strict=True))  # type: ignore[return-value]
+
+
+def _block(
+    at: np.ndarray, owners: np.ndarray, first: np.ndarray, sizes: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_shared for one block of owner postings (owners ascending)."""
+    owner = np.repeat(owners, sizes)
+    starts = (first - np.cumsum(sizes) + sizes).astype(np.int32)
+    other = at[np.repeat(starts, sizes) + np.arange(int(sizes.sum()), dtype=np.int32)]
+    keep = other < owner  # rows are in seq order: the partner came earlier
+    base = int(owners[0])
+    # Pair codes sorted to count the terms each pair shares (a 32-bit sort is 3x a 64-bit one).
+    wide = np.int32 if (int(owners[-1]) - base + 1) * n < PAIR_CODES_32 else np.int64
+    code = np.sort((owner[keep] - base).astype(wide) * n + other[keep])
+    runs = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.empty(0, np.int64)
+    common = np.diff(np.r_[runs, len(code)])
+    code = code[runs].astype(np.int64)
+    enough = common >= MIN_SHARED
+    code = code[enough]
+    return code // n + base, code % n, common[enough]
 
 
 def link(fresh: np.ndarray, i: np.ndarray, j: np.ndarray, known: dict[int, int]) -> dict[int, int]:
@@ -407,42 +454,126 @@ def cluster(
         return [int(s) for (s,) in con.execute("SELECT story FROM story_texts ORDER BY seq").fetchall()]
 
 
-def derive_stories(con: duckdb.DuckDBPyConnection, copies_from: int = 0) -> None:
+def derive_stories(con: duckdb.DuckDBPyConnection, copies_from: int = 0, texts_from: int = 0) -> None:
     """Each folded article's story, and the per-story aggregates the Stories view reads for the
     stories this ingest touched: those of every text folded into an article that got a copy
-    (copies from row copies_from on; 0: all of them). Needs text_index, articles, group_sources.
+    (copies from row copies_from on, texts from seq texts_from on; 0: all of them). Needs
+    text_index, articles, group_sources.
 
     An untouched story keeps its row: its articles, their dates, titles and outlets are those of
     the last ingest (near-copy groups only ever merge, and a merge involves a new copy).
-    article_stories is rebuilt whole, narrow and unsorted: the fold numbers articles afresh
-    (idx) at every ingest."""
-    con.execute(
-        "CREATE OR REPLACE TABLE article_stories AS SELECT i.idx, arg_min(s.story, i.seq) AS story"
-        " FROM text_index i JOIN story_texts s USING (seq) GROUP BY i.idx"
-    )
+    article_stories is rebuilt whole (the fold numbers articles afresh at every ingest), in
+    numpy from two integer columns; the recount reads only the touched stories' rows."""
+    texts = _Texts.read(con)
+    of_article = texts.article_stories()
+    _replace(con, "article_stories", {"idx": np.arange(len(of_article), dtype=np.int32), "story": of_article})
     con.execute(STORIES_TABLE)
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE touched AS
-        WITH hit AS (
-            SELECT DISTINCT i.idx FROM text_index i
-            SEMI JOIN (SELECT article_id FROM copies WHERE rowid >= $copies) c USING (article_id)
-        )
-        SELECT DISTINCT s.story FROM text_index i SEMI JOIN hit USING (idx)
-        JOIN story_texts s USING (seq)
-        """,
-        {"copies": copies_from},
-    )
+    every = copies_from == 0
+    touched = np.unique(texts.story) if every else texts.touched(_hit_seqs(con, copies_from, texts_from))
+    is_touched = np.zeros(len(texts.story), bool)
+    is_touched[touched] = True
+    members = np.flatnonzero(is_touched[of_article])
+    con.register("touched", pa.table({"story": pa.array(touched, pa.int32())}))
+    con.register("members", pa.table({"idx": pa.array(members, pa.int32()), "story": of_article[members]}))
     try:
-        con.execute("DELETE FROM stories WHERE story IN (SELECT story FROM touched)")
-        # A story's texts all come at or after its founder (a text only joins earlier texts), so
-        # the seq-ordered tables are read from the first touched story on (DuckDB skips the row
-        # groups before it).
-        first = con.execute("SELECT coalesce(min(story), 0) FROM touched").fetchall()[0][0]
-        con.execute(_TOUCHED_STORIES_SQL, {"first": first})
+        central = texts.central(con)
+        con.register("central", pa.table({k: pa.array(v, pa.int32()) for k, v in central.items()}))
+        con.execute(
+            "DELETE FROM stories"
+            if every
+            else "DELETE FROM stories WHERE story IN (SELECT story FROM touched)"
+        )
+        con.execute(_TOUCHED_STORIES_SQL, _bounds(members) + _bounds(touched) + _bounds(central["idx"]))
     finally:
-        con.execute("DROP TABLE touched")
+        for name in ("touched", "members", "central"):
+            con.unregister(name)
     con.execute("CREATE INDEX IF NOT EXISTS stories_by_id ON stories (story_id)")
+
+
+def _bounds(values: np.ndarray) -> list[int]:
+    """[lowest, highest] of some integers ([0, -1], an empty range, for none)."""
+    return [int(values.min()), int(values.max())] if len(values) else [0, -1]
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, np.ndarray]) -> None:
+    """Create or replace a table from numpy columns."""
+    con.register("new_rows", pa.table(columns))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM new_rows")
+    finally:
+        con.unregister("new_rows")
+
+
+class _Texts:
+    """Every text's article (idx) and story, indexed by seq."""
+
+    def __init__(self, idx: np.ndarray, story: np.ndarray) -> None:
+        self.idx, self.story = idx, story
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> _Texts:
+        """Both tables hold one row per text in seq order (seqs are dense from 0; text_index is
+        written ORDER BY seq, story_texts appended in seq order) and DuckDB scans a table in the
+        order it was written: the seqs need not be read (5 ms a column at 1,000,000)."""
+        idx = np.asarray(con.execute("SELECT idx FROM text_index").fetchnumpy()["idx"], np.int32)
+        story = np.asarray(con.execute("SELECT story FROM story_texts").fetchnumpy()["story"], np.int32)
+        if len(idx) != len(story):
+            raise ValueError(f"{len(idx)} texts folded but {len(story)} placed in stories")
+        return cls(idx, story)
+
+    def article_stories(self) -> np.ndarray:
+        """The story of each article (by idx): that of its first text (the lowest seq)."""
+        articles = int(self.idx.max()) + 1 if len(self.idx) else 0
+        texts = np.bincount(self.idx, minlength=articles)
+        stories = np.empty(articles, np.int32)
+        alone = texts[self.idx] == 1  # most articles are one text
+        stories[self.idx[alone]] = self.story[alone]
+        several = np.flatnonzero(~alone)
+        folded, first = np.unique(self.idx[several], return_index=True)  # first: the lowest seq
+        stories[folded] = self.story[several[first]]
+        return stories
+
+    def touched(self, hit_seqs: np.ndarray) -> np.ndarray:
+        """The stories of every text folded into an article one of hit_seqs was folded into."""
+        hit = np.zeros(int(self.idx.max()) + 1 if len(self.idx) else 0, bool)
+        hit[self.idx[hit_seqs]] = True
+        return np.unique(self.story[hit[self.idx]])
+
+    def central(self, con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
+        """(story, idx) of each touched story's most linked text's article (the earliest of ties):
+        the touched stories' texts read alone (a semi join on the registered `touched`)."""
+        rows = con.execute(
+            "SELECT seq, story, links, coalesce(day, 0) AS day FROM story_texts"
+            " SEMI JOIN touched USING (story)"
+        ).fetchnumpy()
+        seqs, stories = np.asarray(rows["seq"], np.int64), np.asarray(rows["story"], np.int64)
+        order = np.lexsort((seqs, np.asarray(rows["day"]), -np.asarray(rows["links"], np.int64), stories))
+        seqs, stories = seqs[order], stories[order]
+        first = np.flatnonzero(np.r_[True, stories[1:] != stories[:-1]]) if len(seqs) else seqs
+        return {"story": stories[first], "idx": self.idx[seqs[first]]}
+
+
+def _hit_seqs(con: duckdb.DuckDBPyConnection, copies_from: int, texts_from: int) -> np.ndarray:
+    """The seqs of the texts that got a copy from row copies_from on: the new texts (seq
+    texts_from on), and old ones given a new copy, looked up by article_id only when there are
+    any (the lookup reads every text's id)."""
+    old = con.execute(
+        "SELECT DISTINCT article_id FROM copies WHERE rowid >= $copies"
+        " EXCEPT SELECT article_id FROM texts WHERE seq >= $texts",
+        {"copies": copies_from, "texts": texts_from},
+    ).fetchnumpy()["article_id"]
+    count = con.execute("SELECT count(*) FROM texts").fetchall()[0][0]
+    seqs = np.arange(texts_from, count, dtype=np.int64)
+    if len(old):
+        con.register("old_ids", pa.table({"article_id": pa.array(old, pa.string())}))
+        try:
+            found = con.execute("SELECT seq FROM texts SEMI JOIN old_ids USING (article_id)").fetchnumpy()[
+                "seq"
+            ]
+        finally:
+            con.unregister("old_ids")
+        seqs = np.concatenate([np.asarray(found, np.int64), seqs])
+    return seqs
 
 
 STORIES_TABLE = (
@@ -450,32 +581,24 @@ STORIES_TABLE = (
     " first DATE, last DATE, articles INTEGER, outlets INTEGER)"
 )
 
-# The aggregates of the touched stories. label: the title of the article of the story's most
-# linked text (the earliest of ties); story_id: the founder text's article_id.
+# The aggregates of the touched stories from their members (idx, story) and their central
+# texts' articles (story, idx); label: that article's title; story_id: the founder text's
+# article_id. The idx and seq ranges let DuckDB skip the row groups holding none of them ($1-$2:
+# the members, $3-$4: the stories, $5-$6: the central texts' articles).
 _TOUCHED_STORIES_SQL = """
 INSERT INTO stories
-WITH members AS MATERIALIZED (
-    SELECT m.idx, m.story, a.published
-    FROM article_stories m SEMI JOIN touched USING (story) JOIN articles a USING (idx)
-),
-central AS (
-    SELECT s.story, arg_min(i.idx, (-s.links, s.day, s.seq)) AS idx
-    FROM story_texts s SEMI JOIN touched USING (story) JOIN text_index i USING (seq)
-    WHERE s.seq >= $first AND i.seq >= $first
-    GROUP BY s.story
-),
-counted AS (
-    SELECT story, min(published)::DATE AS first, max(published)::DATE AS last,
+WITH counted AS (
+    SELECT m.story, min(a.published)::DATE AS first, max(a.published)::DATE AS last,
            count(*)::INTEGER AS articles
-    FROM members GROUP BY story
+    FROM members m JOIN articles a USING (idx) WHERE a.idx BETWEEN $1 AND $2 GROUP BY m.story
 ),
 outlets AS (
     SELECT m.story, count(DISTINCT g.source)::INTEGER AS outlets
-    FROM members m JOIN group_sources g USING (idx) GROUP BY m.story
+    FROM members m JOIN group_sources g USING (idx) WHERE g.idx BETWEEN $1 AND $2 GROUP BY m.story
 )
 SELECT c.story, t.article_id AS story_id, a.title AS label, c.first, c.last, c.articles,
        coalesce(o.outlets, 0) AS outlets
-FROM counted c JOIN texts t ON t.seq = c.story AND t.seq >= $first
-LEFT JOIN central x USING (story) LEFT JOIN articles a ON a.idx = x.idx
+FROM counted c JOIN texts t ON t.seq = c.story AND t.seq BETWEEN $3 AND $4
+LEFT JOIN central x USING (story) LEFT JOIN articles a ON a.idx = x.idx AND a.idx BETWEEN $5 AND $6
 LEFT JOIN outlets o USING (story)
 """

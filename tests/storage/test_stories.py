@@ -94,6 +94,25 @@ def test_ingest_in_several_batches_gives_the_same_stories(tmp_path: Path, batche
     assert groups(grown) == {frozenset(TALKS_LABELS), frozenset(listed_titles(grown, "desalination"))}
 
 
+def test_an_archive_ingested_out_of_date_order_gives_the_stories_of_date_order(tmp_path: Path) -> None:
+    """One article per ingest, the latest first: the texts around each day are spread over
+    every ingest's rows of the story index, and the stories are those of an ingest in date order."""
+    dated = build_story_store(tmp_path / "dated")
+    backwards = tmp_path / "backwards"
+    for article in sorted(story_articles(), key=lambda a: str(a.published_meta), reverse=True):
+        append_copies(backwards, [copies_from_raw([article])])
+
+    def groups(path: Path) -> set[frozenset[str]]:
+        with contextlib.closing(Store(path)) as store:
+            return {
+                frozenset(store.results(Filters(story=r["story_id"]))["title"])
+                for r in store.stories(Filters()).frame.to_dict("records")
+            }
+
+    assert groups(backwards) == groups(dated)
+    assert frozenset(TALKS_LABELS) in groups(backwards)
+
+
 def listed_titles(path: Path, word: str) -> set[str]:
     with contextlib.closing(Store(path)) as store:
         return set(store.results(Filters(search=word))["title"])

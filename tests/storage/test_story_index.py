@@ -86,25 +86,65 @@ def test_growing_in_several_ingests_gives_the_stories_of_one(split: int) -> None
     assert partition(grown) == {frozenset({0, 1, 2}), frozenset({3, 4})}
 
 
+def test_ingests_out_of_date_order_give_the_stories_of_one_ingest() -> None:
+    """Each ingest writes its terms in day order, so one window's texts lie in several ingests'
+    rows (an archive added newest first, then older, then in between): every one is still found,
+    and the stories are those of one ingest of the same texts in the same order."""
+    rows = [*TALKS, DROUGHT, ("Wheat harvest falls as drought grips plains", "Farmers worry.")]
+    order = [4, 2, 3, 0, 1]  # texts by seq: the latest days first
+    rows = [rows[k] for k in order]
+    days = [[100, 101, 102, 101, 103][k] for k in order]
+    ingests = [[0, 1], [2], [3, 4]]
+    with duckdb.connect() as con:
+        for seqs in ingests:
+            story_index.add_texts(con, seqs, [rows[i][0] for i in seqs], [rows[i][1] for i in seqs])
+            story_index.date_and_name(con, seqs, [days[i] for i in seqs], [[] for _ in seqs])
+            story_index.assign(con)
+        grown = [s for (s,) in con.execute("SELECT story FROM story_texts ORDER BY seq").fetchall()]
+        written = con.execute("SELECT seq, day FROM story_terms ORDER BY rowid").fetchall()
+    assert grown == run(rows, days)
+    assert partition(grown) == {frozenset({1, 3, 4}), frozenset({0, 2})}
+    for seqs in ingests:  # each ingest's rows in day order
+        block = [day for seq, day in written if seq in seqs]
+        assert block == sorted(block)
+
+
 def test_link_takes_the_story_of_the_best_earlier_match() -> None:
     # 5 matches 2 best (first pair), 2 is new and matched 0 (an old text of story 0).
     stories = story_index.link(np.array([2, 5, 6]), np.array([2, 5, 5]), np.array([0, 2, 1]), {0: 0, 1: 1})
     assert stories == {2: 0, 5: 0, 6: 6}
 
 
-@pytest.mark.parametrize("per_run", [1, 7, 2_000])
-def test_pairs_found_are_those_the_rule_names(per_run: int, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("per_run", "codes_32", "per_block"),
+    [
+        (1, 2**31, 2**18),
+        (7, 2**31, 2**18),
+        (2_000, 2**31, 2**18),
+        (7, 0, 2**18),
+        (2_000, 2**31, 1),
+        (7, 0, 40),
+    ],
+)
+def test_pairs_found_are_those_the_rule_names(
+    per_run: int, codes_32: int, per_block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The numpy pairing against the rule spelled out pair by pair, on random term sets: window,
     spread cap, shared terms, similarity and best-first order all agree, however the new texts'
-    days are cut into runs (one day per run, a few, all at once)."""
+    days are cut into runs (one day per run, a few, all at once), with pair codes of 32 or 64
+    bits, and the pairs counted in one block or many (one new text a block, a few)."""
     monkeypatch.setattr(story_index, "FRESH_PER_RUN", per_run)
+    monkeypatch.setattr(story_index, "PAIR_CODES_32", codes_32)
+    monkeypatch.setattr(story_index, "PAIRS_PER_BLOCK", per_block)
     rng = np.random.default_rng(5)
     n, start = 60, 40  # texts 40.. are the new batch
     days = rng.integers(100, 112, n).tolist()
     held = [set(rng.choice(30, rng.integers(3, 9), replace=False).tolist()) for _ in range(n)]
     with duckdb.connect() as con:
         story_index.create_tables(con)
-        con.executemany("INSERT INTO story_terms VALUES (?, ?)", [(s, h) for s in range(n) for h in held[s]])
+        con.executemany(
+            "INSERT INTO story_terms VALUES (?, ?, ?)", [(days[s], s, h) for s in range(n) for h in held[s]]
+        )
         con.executemany(
             "INSERT INTO story_texts VALUES (?, ?, ?, NULL, 0)",
             [(s, days[s], len(held[s])) for s in range(n)],
