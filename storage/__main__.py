@@ -1,4 +1,4 @@
-"""Command line: `python -m storage ingest|retag|show|export-parquet|inspect`."""
+"""Command line: `python -m storage ingest|retag|migrate|show|export-parquet|inspect`."""
 
 from __future__ import annotations
 
@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         help="gazetteer folder (default: $COVERAGE_GAZETTEER, else loaders/gazetteer)",
     )
     again.set_defaults(run=_retag)
+    move = commands.add_parser(
+        "migrate", help="bring a store an earlier version wrote up to this one's layout"
+    )
+    move.add_argument("--store", type=Path, default=None, help="store folder (default: $COVERAGE_STORE)")
+    move.set_defaults(run=_migrate)
     export = commands.add_parser("export-parquet", help="write the store as Parquet partitioned by month")
     export.add_argument("out", type=Path)
     export.add_argument("--store", type=Path, default=None)
@@ -97,6 +102,18 @@ def _retag(args: argparse.Namespace) -> int:
 
     report = retag(args.store or default_store(), rules=args.rules)
     print("\n".join(report.lines()))
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from storage.migrate import migrate
+
+    store = args.store or default_store()
+    before, after = migrate(store)
+    if before == after:
+        print(f"{store}: already schema version {after}, nothing to do")
+    else:
+        print(f"{store}: schema version {before} -> {after}; articles, tags and links unchanged")
     return 0
 
 

@@ -35,6 +35,7 @@ from storage.layout import (
     prune,
     remove_crashed_builds,
 )
+from storage.migrate import upgrade
 from storage.search import joined_words_of
 
 __all__ = [
@@ -73,8 +74,8 @@ class StoreBuilder(Builder):
 
     def __init__(self, con: duckdb.DuckDBPyConnection, fulltext: sqlite3.Connection) -> None:
         tables = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        if ("meta",) in tables:  # growing a generation another program version wrote
-            check_schema(con)
+        if ("meta",) in tables:  # growing a generation an earlier layout wrote: upgraded first
+            upgrade(con)
         super().__init__(con)
         self.fulltext = fulltext
         # Copies are only appended: rows from here on are this ingest's (the story steps read them).

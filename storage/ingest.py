@@ -18,6 +18,7 @@ from loaders.schema import Problem, RawArticle
 from storage.build import append_copies
 from storage.layout import copy_generation, current_generation, point_to
 from storage.mappings import saved_mappings
+from storage.migrate import migrate
 from storage.query import Filters, Store
 
 # Articles read before a batch is appended to the store: bounds ingest memory.
@@ -86,6 +87,8 @@ def ingest(
     Files are read and appended in batches of about BATCH_ARTICLES articles, so memory follows
     the batch (and the largest file), never the size of the archive.
     """
+    if current_generation(store) is not None:
+        migrate(store)  # a store an earlier layout wrote is upgraded first (a no-op when current)
     report = IngestReport(articles_before=_articles_in(store))
     remembered = saved_mappings(mappings_from or store)
     ingested_at = datetime.now(UTC)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # only a type here; `inspect` and the CLI start without duckd
 # 7: group_sources carries the article's idx, the key every outlet count joins on.
 # 8: story_terms carries each text's day and is written in day order, so the texts around a day
 #    are read without reading the archive (storage/story_index.py).
-# A store of another version is refused: re-ingest.
+# A store of another version is refused: re-ingest, or from 7 on `python -m storage migrate`.
 SCHEMA_VERSION = 8
 # The store the app and the CLI use unless told otherwise (environment variable or --store).
 STORE_ENV = "COVERAGE_STORE"
@@ -107,5 +107,10 @@ def check_schema(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
     row = rows[0] if rows else None
     if row is None or int(row[0]) != SCHEMA_VERSION:
-        found = row[0] if row else "none"
-        raise StoreError(f"store schema version {found}, this program reads {SCHEMA_VERSION}: re-ingest")
+        from storage.migrate import can_upgrade  # late: migrate builds on this module
+
+        found = int(row[0]) if row else None
+        remedy = "run `python -m storage migrate --store STORE`" if can_upgrade(found) else "re-ingest"
+        raise StoreError(
+            f"store schema version {found or 'none'}, this program reads {SCHEMA_VERSION}: {remedy}"
+        )
