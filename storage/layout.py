@@ -110,7 +110,8 @@ def check_schema(con: duckdb.DuckDBPyConnection) -> None:
         from storage.migrate import can_upgrade  # late: migrate builds on this module
 
         found = int(row[0]) if row else None
-        remedy = "run `python -m storage migrate --store STORE`" if can_upgrade(found) else "re-ingest"
+        upgradable = can_upgrade(found)
+        remedy = "upgrade it with python -m storage migrate --store FOLDER" if upgradable else "re-ingest"
         raise StoreError(
             f"store schema version {found or 'none'}, this program reads {SCHEMA_VERSION}: {remedy}"
         )
