@@ -15,6 +15,8 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -1078,7 +1080,6 @@ def _another_first_name(tokens: tuple[str, ...], person_keys: set[str]) -> bool:
     )
 
 
-_LISTED_WORDS: list[tuple[set[str], dict[str, tuple[frozenset[str], frozenset[str]]]]] = []
 _STYLES = frozenset(w.lower() for w in HONORIFICS | PEERAGE | {"Mr", "Mrs", "Ms", "Miss", "Madam"})
 # Two first names this alike (difflib's ratio) are one name spelt two ways: Yoav/Yoan 0.75,
 # Recep/Recip 0.8; Medhat/Mahmoud 0.46.
@@ -1086,19 +1087,34 @@ MISSPELLING_RATIO = 0.6
 
 
 def _listed_words(person_keys: set[str]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    """Surname -> (every word, the first words) of the listed names that end with it, kept for
-    the gazetteer last asked about."""
-    if not (_LISTED_WORDS and _LISTED_WORDS[0][0] is person_keys):
-        words: dict[str, set[str]] = {}
-        firsts: dict[str, set[str]] = {}
-        for key in person_keys:
-            parts = key.split()
-            if len(parts) > 1:
-                words.setdefault(parts[-1], set()).update(parts[:-1])
-                firsts.setdefault(parts[-1], set()).add(parts[0])
-        table = {k: (frozenset(words[k]), frozenset(firsts[k])) for k in words}
-        _LISTED_WORDS[:] = [(person_keys, table)]
-    return _LISTED_WORDS[0][1]
+    """Surname -> (every word, the first words) of the listed names that end with it."""
+    return _per_gazetteer(person_keys, _words_by_surname)
+
+
+def _words_by_surname(person_keys: set[str]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    words: dict[str, set[str]] = {}
+    firsts: dict[str, set[str]] = {}
+    for key in person_keys:
+        parts = key.split()
+        if len(parts) > 1:
+            words.setdefault(parts[-1], set()).update(parts[:-1])
+            firsts.setdefault(parts[-1], set()).add(parts[0])
+    return {k: (frozenset(words[k]), frozenset(firsts[k])) for k in words}
+
+
+_DERIVED: dict[Callable, tuple[set[str], Any]] = {}  # per function: the keys last asked about, its answer
+
+
+T = TypeVar("T")
+
+
+def _per_gazetteer(keys: set[str], derive: Callable[[set[str]], T]) -> T:
+    """derive(keys), computed once for a gazetteer's key set (they live as long as it does) and
+    not for every batch or name: only the set last asked about is kept."""
+    cached = _DERIVED.get(derive)
+    if cached is None or cached[0] is not keys:
+        cached = _DERIVED[derive] = (keys, derive(keys))
+    return cached[1]
 
 
 def _canonical_people(names) -> dict[str, str]:
@@ -1182,18 +1198,16 @@ def _organizations(
     )
 
 
-_TAILS: list[tuple[set[str], frozenset[str]]] = []  # the last gazetteer's keys and their tails
-
-
 def _tails(known_keys: set[str]) -> frozenset[str]:
-    """Every listed name's word runs that end it, minus the whole name; kept for the gazetteer
-    last asked about (building them cost 5 ms a batch)."""
-    if not (_TAILS and _TAILS[0][0] is known_keys):
-        tails = frozenset(
-            " " + " ".join(k.split()[i:]) + " " for k in known_keys for i in range(1, len(k.split()))
-        )
-        _TAILS[:] = [(known_keys, tails)]
-    return _TAILS[0][1]
+    """Every listed name's word runs that end it, minus the whole name (5 ms to build: once per
+    gazetteer)."""
+    return _per_gazetteer(known_keys, _word_runs_ending_names)
+
+
+def _word_runs_ending_names(known_keys: set[str]) -> frozenset[str]:
+    return frozenset(
+        " " + " ".join(k.split()[i:]) + " " for k in known_keys for i in range(1, len(k.split()))
+    )
 
 
 def _expansion(found: str) -> tuple[str, str] | None:

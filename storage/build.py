@@ -12,7 +12,6 @@ import contextlib
 import os
 import shutil
 import sqlite3
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,12 +26,11 @@ from storage.layout import (
     FULLTEXT,
     SCHEMA_VERSION,
     StoreError,
+    building,
     check_schema,
-    copy_generation,
     current_generation,
     one_writer,
-    point_to,
-    prune,
+    publish,
     remove_crashed_builds,
 )
 from storage.migrate import upgrade
@@ -126,22 +124,11 @@ def append_copies(store: Path, batches: Iterable[pd.DataFrame]) -> tuple[str, Ad
 def _append(store: Path, batches: Iterable[pd.DataFrame]) -> tuple[str, Added]:
     remove_crashed_builds(store)
     live = current_generation(store)
-    building = store / f".building-{uuid.uuid4().hex}"
-    building.mkdir()
-    try:
-        if live is not None:
-            copy_generation(live, building)
-        version, added = _grow(building, batches, fresh=live is None)
+    with building(store, live) as folder:
+        version, added = _grow(folder, batches, fresh=live is None)
         if live is not None and added.copies == 0:
-            return live.name.removeprefix("gen-"), added
-        target = store / f"gen-{version}"
-        if target.exists():
-            shutil.rmtree(target)
-        building.rename(target)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    point_to(store, target.name)
-    prune(store, keep=target.name)
+            return version, added
+        publish(store, folder, f"gen-{version}")
     return version, added
 
 
@@ -156,8 +143,10 @@ def _grow(folder: Path, batches: Iterable[pd.DataFrame], *, fresh: bool) -> tupl
         builder = StoreBuilder(con, fulltext)
         for batch in batches:
             builder.add(batch)
-        if builder.added.copies == 0 and not fresh:
-            return "", builder.added
+        if builder.added.copies == 0 and not fresh:  # nothing new: the live version stands
+            return con.execute("SELECT value FROM meta WHERE key = 'corpus_version'").fetchall()[0][
+                0
+            ], builder.added
         version = builder.finish()
         seal(con, fulltext, fresh=fresh)
     shutil.rmtree(folder / "spill", ignore_errors=True)

@@ -79,6 +79,30 @@ def copy_generation(source: Path, target: Path) -> None:
         shutil.copyfile(source / name, target / name)
 
 
+@contextlib.contextmanager
+def building(store: Path, live: Path | None) -> Iterator[Path]:
+    """A private folder for the store's next generation, holding a copy of live (if any); it is
+    thrown away unless publish() made it the live one, so a failure leaves the store as it was."""
+    folder = store / f".building-{uuid.uuid4().hex}"
+    folder.mkdir()
+    try:
+        if live is not None:
+            copy_generation(live, folder)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish(store: Path, folder: Path, name: str) -> None:
+    """Make a complete building folder the store's live generation under name, then prune."""
+    target = store / name
+    if target.exists():
+        shutil.rmtree(target)
+    folder.rename(target)
+    point_to(store, target.name)
+    prune(store, keep=target.name)
+
+
 def point_to(store: Path, name: str) -> None:
     """Replace CURRENT atomically and durably: readers see the old generation or the new, never half."""
     temporary = store / f".CURRENT-{uuid.uuid4().hex}"

@@ -9,8 +9,6 @@ corpus version is kept: the articles, tags and counts are the same, and shared l
 from __future__ import annotations
 
 import contextlib
-import shutil
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,11 +18,10 @@ from storage.layout import (
     DATABASE,
     SCHEMA_VERSION,
     StoreError,
-    copy_generation,
+    building,
     current_generation,
     one_writer,
-    point_to,
-    prune,
+    publish,
     remove_crashed_builds,
 )
 
@@ -60,16 +57,15 @@ def can_upgrade(version: int | None) -> bool:
 def upgrade(con: duckdb.DuckDBPyConnection) -> int:
     """Run the steps from the database's version to this program's, in place; returns the
     version it was at. The caller works on a copy (ingest's building folder, or migrate's)."""
-    found = version = schema_of(con)
-    if version == SCHEMA_VERSION:
-        return version
-    if not can_upgrade(version):
-        raise StoreError(f"store schema version {version}, this program reads {SCHEMA_VERSION}: re-ingest")
-    while version is not None and version != SCHEMA_VERSION:
+    found = schema_of(con)
+    if found is None or not can_upgrade(found):
+        raise StoreError(f"store schema version {found}, this program reads {SCHEMA_VERSION}: re-ingest")
+    version = found
+    while version != SCHEMA_VERSION:
         STEPS[version](con)
         version += 1
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
-    return found  # type: ignore[return-value]
+    return found
 
 
 def migrate(store: Path) -> tuple[int, int]:
@@ -86,23 +82,14 @@ def migrate(store: Path) -> tuple[int, int]:
             before = schema_of(con)
         if before == SCHEMA_VERSION:
             return before, before
-        if not can_upgrade(before):
+        if before is None or not can_upgrade(before):
             raise StoreError(
                 f"store schema version {before} cannot be upgraded to {SCHEMA_VERSION}: re-ingest"
             )
-        building = store / f".building-{uuid.uuid4().hex}"
-        try:
-            copy_generation(live, building)
-            with contextlib.closing(duckdb.connect(str(building / DATABASE))) as con:
+        with building(store, live) as folder:
+            with contextlib.closing(duckdb.connect(str(folder / DATABASE))) as con:
                 upgrade(con)
                 con.execute("CHECKPOINT")
             # The corpus version is unchanged, so the folder takes the layout's number too.
-            target = store / f"{live.name}s{SCHEMA_VERSION}"
-            if target.exists():
-                shutil.rmtree(target)
-            building.rename(target)
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
-        point_to(store, target.name)
-        prune(store, keep=target.name)
-    return before, SCHEMA_VERSION  # type: ignore[return-value]
+            publish(store, folder, f"{live.name}s{SCHEMA_VERSION}")
+    return before, SCHEMA_VERSION

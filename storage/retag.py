@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +23,11 @@ from storage.layout import (
     DATABASE,
     FULLTEXT,
     StoreError,
+    building,
     check_schema,
-    copy_generation,
     current_generation,
     one_writer,
-    point_to,
-    prune,
+    publish,
     remove_crashed_builds,
 )
 
@@ -81,20 +79,10 @@ def retag(store: Path, rules: Path | None = None, batch: int = RETAG_BATCH) -> R
         live = current_generation(store)
         if live is None:
             raise StoreError(f"no store at {store}: ingest files first")
-        building = store / f".building-{uuid.uuid4().hex}"
-        try:
-            copy_generation(live, building)
-            report = _retag_folder(building, gazetteer, batch)
-            if report.version == report.version_before:
-                return report
-            target = store / f"gen-{report.version}"
-            if target.exists():
-                shutil.rmtree(target)
-            building.rename(target)
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
-        point_to(store, target.name)
-        prune(store, keep=target.name)
+        with building(store, live) as folder:
+            report = _retag_folder(folder, gazetteer, batch)
+            if report.version != report.version_before:
+                publish(store, folder, f"gen-{report.version}")
     return report
 
 

@@ -109,3 +109,17 @@ def test_ingest_onto_an_old_store_upgrades_it(old_store: Path, tmp_path: Path) -
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [
             (str(SCHEMA_VERSION),)
         ]
+
+
+def test_an_ingest_adding_nothing_reports_the_corpus_version(old_store: Path, tmp_path: Path) -> None:
+    """The migrated generation's folder carries the layout's number; the version is the corpus's."""
+    assert main(["migrate", "--store", str(old_store)]) == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    report = ingest([empty], old_store)
+    store = Store(old_store)
+    try:
+        assert report.new_copies == 0
+        assert report.version == store.version
+    finally:
+        store.close()
