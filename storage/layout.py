@@ -80,6 +80,19 @@ def copy_generation(source: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
+def rewriting(store: Path) -> Iterator[Path]:
+    """The live generation of an existing store, held under the writer lock (retag, migrate)."""
+    if not store.exists():
+        raise StoreError(f"no store at {store}: ingest files first")
+    with one_writer(store):
+        remove_crashed_builds(store)
+        live = current_generation(store)
+        if live is None:
+            raise StoreError(f"no store at {store}: ingest files first")
+        yield live
+
+
+@contextlib.contextmanager
 def building(store: Path, live: Path | None) -> Iterator[Path]:
     """A private folder for the store's next generation, holding a copy of live (if any); it is
     thrown away unless publish() made it the live one, so a failure leaves the store as it was."""

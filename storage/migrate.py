@@ -19,10 +19,8 @@ from storage.layout import (
     SCHEMA_VERSION,
     StoreError,
     building,
-    current_generation,
-    one_writer,
     publish,
-    remove_crashed_builds,
+    rewriting,
 )
 
 
@@ -71,13 +69,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(store: Path) -> tuple[int, int]:
     """Upgrade the store's live generation to this program's layout and swap it in; returns the
     (version before, version after). A store already current is left as it is."""
-    if not store.exists():
-        raise StoreError(f"no store at {store}: ingest files first")
-    with one_writer(store):
-        remove_crashed_builds(store)
-        live = current_generation(store)
-        if live is None:
-            raise StoreError(f"no store at {store}: ingest files first")
+    with rewriting(store) as live:
         with contextlib.closing(duckdb.connect(str(live / DATABASE), read_only=True)) as con:
             before = schema_of(con)
         if before == SCHEMA_VERSION:

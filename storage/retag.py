@@ -22,13 +22,10 @@ from storage.build import BUILD_MEMORY_LIMIT, StoreBuilder, open_fulltext
 from storage.layout import (
     DATABASE,
     FULLTEXT,
-    StoreError,
     building,
     check_schema,
-    current_generation,
-    one_writer,
     publish,
-    remove_crashed_builds,
+    rewriting,
 )
 
 # Distinct texts tagged at a time: bounds memory as an ingest batch does.
@@ -72,17 +69,10 @@ def retag(store: Path, rules: Path | None = None, batch: int = RETAG_BATCH) -> R
     """Re-tag every text of the store with the gazetteer in rules (default: the one ingest uses,
     loaders.gazetteer.rules_dir()) and swap the result in as the store's next generation."""
     gazetteer = load_gazetteer(rules)
-    if not store.exists():
-        raise StoreError(f"no store at {store}: ingest files first")
-    with one_writer(store):
-        remove_crashed_builds(store)
-        live = current_generation(store)
-        if live is None:
-            raise StoreError(f"no store at {store}: ingest files first")
-        with building(store, live) as folder:
-            report = _retag_folder(folder, gazetteer, batch)
-            if report.version != report.version_before:
-                publish(store, folder, f"gen-{report.version}")
+    with rewriting(store) as live, building(store, live) as folder:
+        report = _retag_folder(folder, gazetteer, batch)
+        if report.version != report.version_before:
+            publish(store, folder, f"gen-{report.version}")
     return report
 
 
