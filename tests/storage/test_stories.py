@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from loaders.normalize import copies_from_raw
+from loaders.schema import RawArticle
 from storage import story_index
 from storage.build import append_copies
 from storage.layout import DATABASE, SCHEMA_VERSION, StoreError, current_generation
@@ -171,3 +172,41 @@ def test_no_filter_lists_the_counts_kept_at_ingest_as_a_filter_matching_everythi
         counted = store.stories(Filters(date_from=date(2000, 1, 1)), order)
     assert kept.total == counted.total == 2
     assert kept.frame.to_dict("records") == counted.frame.to_dict("records")
+
+
+def _report(title: str, subject: str, day: str) -> RawArticle:
+    """An invented report of four long sentences about one subject."""
+    body = " ".join(
+        f"The {subject} committee met on {part} to review its long list of pending matters."
+        for part in ("Monday morning", "Tuesday evening", "Wednesday afternoon", "Thursday night")
+    )
+    return RawArticle(
+        title=title, body=body, published_meta=day, source="Harbour Post", origin=f"fixture:{subject}"
+    )
+
+
+def test_a_story_whose_only_article_folds_into_another_storys_article_is_dropped(tmp_path: Path) -> None:
+    """A later copy holding both of two unrelated reports folds them into one article, which keeps
+    the story of its first text: the other story has no article left, and its row goes, as a
+    whole recount would have it."""
+    path = tmp_path / "merged"
+    first = _report("Fisheries board weighs new quotas", "fisheries", "2024-03-01")
+    second = _report("Rail authority delays timetable change", "railway", "2024-03-20")
+    append_copies(path, [copies_from_raw([first, second])])
+    both = RawArticle(
+        title="Regional digest",
+        body=f"{first.body} {second.body}",
+        published_meta="2024-03-21",
+        source="Coast Courier",
+        origin="fixture:digest",
+    )
+    append_copies(path, [copies_from_raw([both])])
+    generation = current_generation(path)
+    assert generation is not None
+    with contextlib.closing(duckdb.connect(str(generation / DATABASE))) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 1
+        grown = sorted(con.execute("SELECT * FROM stories").fetchall())
+        story_index.derive_stories(con)
+        whole = sorted(con.execute("SELECT * FROM stories").fetchall())
+    assert grown == whole
+    assert len(grown) == 1 and grown[0][5] == 1  # one story left, of the one article
