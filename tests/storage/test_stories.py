@@ -210,3 +210,16 @@ def test_a_story_whose_only_article_folds_into_another_storys_article_is_dropped
         whole = sorted(con.execute("SELECT * FROM stories").fetchall())
     assert grown == whole
     assert len(grown) == 1 and grown[0][5] == 1  # one story left, of the one article
+
+
+def test_stories_keep_their_id_index_across_ingests(tmp_path: Path) -> None:
+    """Every question of a rerun with a story chosen looks the story up by its id: the index on
+    it must survive the in-place recount of later ingests."""
+    path = build_story_store(tmp_path / "grown", batches=2)
+    generation = current_generation(path)
+    assert generation is not None
+    with contextlib.closing(duckdb.connect(str(generation / DATABASE), read_only=True)) as con:
+        indexes = con.execute(
+            "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'stories'"
+        ).fetchall()
+    assert indexes == [("stories_by_id",)]
