@@ -309,6 +309,14 @@ def _pairs(
     cap = np.clip(TERM_SPREAD_SHARE * around[day[at[fresh]]], *TERM_SPREAD_BOUNDS)
     rare = (last - first) <= cap
     fresh, first, last = fresh[rare], first[rare], last[rare]
+    # A partner must be earlier in seq (_shared drops the rest): each range ends before the
+    # first posting of its term from which on every posting is later than its owner. For new
+    # texts dated in arrival order (a monitor's next days) that drops every later day and half
+    # of the owner's own, about 45% of the pairs expanded; the pairs found are the same. The
+    # postings' smallest text row from each on, per term (a later term's codes are larger):
+    code = (key // span) * len(seq) + at
+    later_low = np.minimum.accumulate(code[::-1])[::-1]
+    last = np.minimum(last, np.searchsorted(later_low, code[fresh], "right"))
     a, b, common = _shared(at, at[fresh], first, last, len(seq))
     similarity = common / (count[a] + count[b] - common)
     good = similarity >= MIN_SIMILARITY

@@ -116,29 +116,34 @@ def test_link_takes_the_story_of_the_best_earlier_match() -> None:
 
 
 @pytest.mark.parametrize(
-    ("per_run", "codes_32", "per_block"),
+    ("per_run", "codes_32", "per_block", "in_order"),
     [
-        (1, 2**31, 2**18),
-        (7, 2**31, 2**18),
-        (2_000, 2**31, 2**18),
-        (7, 0, 2**18),
-        (2_000, 2**31, 1),
-        (7, 0, 40),
+        (1, 2**31, 2**18, False),
+        (7, 2**31, 2**18, False),
+        (2_000, 2**31, 2**18, False),
+        (7, 0, 2**18, False),
+        (2_000, 2**31, 1, False),
+        (7, 0, 40, False),
+        (2_000, 2**31, 2**18, True),
+        (7, 0, 40, True),
     ],
 )
 def test_pairs_found_are_those_the_rule_names(
-    per_run: int, codes_32: int, per_block: int, monkeypatch: pytest.MonkeyPatch
+    per_run: int, codes_32: int, per_block: int, in_order: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The numpy pairing against the rule spelled out pair by pair, on random term sets: window,
     spread cap, shared terms, similarity and best-first order all agree, however the new texts'
     days are cut into runs (one day per run, a few, all at once), with pair codes of 32 or 64
-    bits, and the pairs counted in one block or many (one new text a block, a few)."""
+    bits, the pairs counted in one block or many (one new text a block, a few), and the texts
+    dated at random or in the order they arrive (where each range is cut short of the later
+    texts)."""
     monkeypatch.setattr(story_index, "FRESH_PER_RUN", per_run)
     monkeypatch.setattr(story_index, "PAIR_CODES_32", codes_32)
     monkeypatch.setattr(story_index, "PAIRS_PER_BLOCK", per_block)
     rng = np.random.default_rng(5)
     n, start = 60, 40  # texts 40.. are the new batch
     days = rng.integers(100, 112, n).tolist()
+    days = sorted(days) if in_order else days
     held = [set(rng.choice(30, rng.integers(3, 9), replace=False).tolist()) for _ in range(n)]
     with duckdb.connect() as con:
         story_index.create_tables(con)
