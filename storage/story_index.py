@@ -309,14 +309,6 @@ def _pairs(
     cap = np.clip(TERM_SPREAD_SHARE * around[day[at[fresh]]], *TERM_SPREAD_BOUNDS)
     rare = (last - first) <= cap
     fresh, first, last = fresh[rare], first[rare], last[rare]
-    # A partner must be earlier in seq (_shared drops the rest): each range ends before the
-    # first posting of its term from which on every posting is later than its owner. For new
-    # texts dated in arrival order (a monitor's next days) that drops every later day and half
-    # of the owner's own, about 45% of the pairs expanded; the pairs found are the same. The
-    # postings' smallest text row from each on, per term (a later term's codes are larger):
-    code = (key // span) * len(seq) + at
-    later_low = np.minimum.accumulate(code[::-1])[::-1]
-    last = np.minimum(last, np.searchsorted(later_low, code[fresh], "right"))
     a, b, common = _shared(at, at[fresh], first, last, len(seq))
     similarity = common / (count[a] + count[b] - common)
     good = similarity >= MIN_SIMILARITY
@@ -481,53 +473,21 @@ def derive_stories(con: duckdb.DuckDBPyConnection, copies_from: int = 0, texts_f
     is_touched = np.zeros(len(texts.story), bool)
     is_touched[touched] = True
     members = np.flatnonzero(is_touched[of_article])
-    central = texts.central(con, touched)
+    con.register("touched", pa.table({"story": pa.array(touched, pa.int32())}))
     con.register("members", pa.table({"idx": pa.array(members, pa.int32()), "story": of_article[members]}))
-    con.register("central", pa.table({k: pa.array(v, pa.int32()) for k, v in central.items()}))
     try:
-        counted = con.sql(_COUNTED_SQL, params=_bounds(members) + _bounds(central["idx"])).to_arrow_table()
-    finally:
-        con.unregister("members")
-        con.unregister("central")
-    if every:
-        con.execute("DELETE FROM stories")
-    _store_counts(con, counted, touched)
-    # The page looks a story up by its id (a URL's story filter, in every question of a rerun):
-    # without the index each lookup scans 700,000 ids at 1M (~15 ms, against under 1).
-    con.execute("CREATE INDEX IF NOT EXISTS stories_by_id ON stories (story_id)")
-
-
-def _store_counts(con: duckdb.DuckDBPyConnection, counted: pa.Table, touched: np.ndarray) -> None:
-    """Write the touched stories' new counts: a story already listed is updated in place (its
-    id, the founder's, never changes), a new one inserted with its founder's article_id, and a
-    touched story left without articles (its founder's article folded into another story's)
-    dropped."""
-    con.register("counted", counted)
-    try:
+        central = texts.central(con)
+        con.register("central", pa.table({k: pa.array(v, pa.int32()) for k, v in central.items()}))
         con.execute(
-            "UPDATE stories SET label = c.label, first = c.first, last = c.last,"
-            " articles = c.articles, outlets = c.outlets FROM counted c WHERE stories.story = c.story"
+            "DELETE FROM stories"
+            if every
+            else "DELETE FROM stories WHERE story IN (SELECT story FROM touched)"
         )
-        founders = con.execute(
-            "SELECT story FROM counted ANTI JOIN stories USING (story) ORDER BY story"
-        ).fetchnumpy()["story"]
-        if len(founders):
-            # The seq range lets DuckDB skip the row groups of texts holding no new founder.
-            con.execute(
-                "INSERT INTO stories SELECT c.story, t.article_id, c.label, c.first, c.last, c.articles,"
-                " c.outlets FROM counted c JOIN texts t ON t.seq = c.story AND t.seq BETWEEN ? AND ?"
-                " ANTI JOIN stories s ON s.story = c.story ORDER BY c.story",
-                _bounds(np.asarray(founders)),
-            )
-        emptied = np.setdiff1d(touched, np.asarray(counted.column("story")))
-        if len(emptied):
-            con.register("emptied", pa.table({"story": pa.array(emptied, pa.int32())}))
-            try:
-                con.execute("DELETE FROM stories WHERE story IN (SELECT story FROM emptied)")
-            finally:
-                con.unregister("emptied")
+        con.execute(_TOUCHED_STORIES_SQL, _bounds(members) + _bounds(touched) + _bounds(central["idx"]))
     finally:
-        con.unregister("counted")
+        for name in ("touched", "members", "central"):
+            con.unregister(name)
+    con.execute("CREATE INDEX IF NOT EXISTS stories_by_id ON stories (story_id)")
 
 
 def _bounds(values: np.ndarray) -> list[int]:
@@ -576,17 +536,13 @@ class _Texts:
         hit[self.idx[hit_seqs]] = True
         return np.unique(self.story[hit[self.idx]])
 
-    def central(self, con: duckdb.DuckDBPyConnection, touched: np.ndarray) -> dict[str, np.ndarray]:
+    def central(self, con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
         """(story, idx) of each touched story's most linked text's article (the earliest of ties):
-        the touched stories' texts read alone (a semi join)."""
-        con.register("touched", pa.table({"story": pa.array(touched, pa.int32())}))
-        try:
-            rows = con.execute(
-                "SELECT seq, story, links, coalesce(day, 0) AS day FROM story_texts"
-                " SEMI JOIN touched USING (story)"
-            ).fetchnumpy()
-        finally:
-            con.unregister("touched")
+        the touched stories' texts read alone (a semi join on the registered `touched`)."""
+        rows = con.execute(
+            "SELECT seq, story, links, coalesce(day, 0) AS day FROM story_texts"
+            " SEMI JOIN touched USING (story)"
+        ).fetchnumpy()
         seqs, stories = np.asarray(rows["seq"], np.int64), np.asarray(rows["story"], np.int64)
         order = np.lexsort((seqs, np.asarray(rows["day"]), -np.asarray(rows["links"], np.int64), stories))
         seqs, stories = seqs[order], stories[order]
@@ -622,10 +578,12 @@ STORIES_TABLE = (
     " first DATE, last DATE, articles INTEGER, outlets INTEGER)"
 )
 
-# The counts of the touched stories from their members (idx, story) and their central texts'
-# articles (story, idx); label: that article's title. The idx ranges let DuckDB skip the row
-# groups holding none of them ($1-$2: the members, $3-$4: the central texts' articles).
-_COUNTED_SQL = """
+# The aggregates of the touched stories from their members (idx, story) and their central
+# texts' articles (story, idx); label: that article's title; story_id: the founder text's
+# article_id. The idx and seq ranges let DuckDB skip the row groups holding none of them ($1-$2:
+# the members, $3-$4: the stories, $5-$6: the central texts' articles).
+_TOUCHED_STORIES_SQL = """
+INSERT INTO stories
 WITH counted AS (
     SELECT m.story, min(a.published)::DATE AS first, max(a.published)::DATE AS last,
            count(*)::INTEGER AS articles
@@ -635,8 +593,9 @@ outlets AS (
     SELECT m.story, count(DISTINCT g.source)::INTEGER AS outlets
     FROM members m JOIN group_sources g USING (idx) WHERE g.idx BETWEEN $1 AND $2 GROUP BY m.story
 )
-SELECT c.story, a.title AS label, c.first, c.last, c.articles, coalesce(o.outlets, 0) AS outlets
-FROM counted c LEFT JOIN central x USING (story)
-LEFT JOIN articles a ON a.idx = x.idx AND a.idx BETWEEN $3 AND $4
+SELECT c.story, t.article_id AS story_id, a.title AS label, c.first, c.last, c.articles,
+       coalesce(o.outlets, 0) AS outlets
+FROM counted c JOIN texts t ON t.seq = c.story AND t.seq BETWEEN $3 AND $4
+LEFT JOIN central x USING (story) LEFT JOIN articles a ON a.idx = x.idx AND a.idx BETWEEN $5 AND $6
 LEFT JOIN outlets o USING (story)
 """
