@@ -214,7 +214,7 @@ def test_a_story_whose_only_article_folds_into_another_storys_article_is_dropped
 
 def test_stories_keep_their_id_index_across_ingests(tmp_path: Path) -> None:
     """Every question of a rerun with a story chosen looks the story up by its id: the index on
-    it must survive the in-place recount of later ingests."""
+    it must survive the recount of the touched stories at later ingests."""
     path = build_story_store(tmp_path / "grown", batches=2)
     generation = current_generation(path)
     assert generation is not None
