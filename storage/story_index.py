@@ -289,10 +289,9 @@ def _pairs(
     posted = con.execute(
         "SELECT seq, day, h FROM story_terms WHERE day BETWEEN ? AND ?", [low, high]
     ).fetchnumpy()
-    seq, first_posting, count = np.unique(
-        np.asarray(posted["seq"], np.int64), return_index=True, return_counts=True
-    )
-    at = np.searchsorted(seq, np.asarray(posted["seq"], np.int64)).astype(np.int32)  # its text's row
+    posted_seq = np.asarray(posted["seq"], np.int64)
+    seq, first_posting, count = np.unique(posted_seq, return_index=True, return_counts=True)
+    at = np.searchsorted(seq, posted_seq).astype(np.int32)  # its text's row
     day = np.asarray(posted["day"], np.int64)[first_posting] - low  # 0 .. span-1
     span = high - low + 1
     _, term = np.unique(np.asarray(posted["h"], np.uint64), return_inverse=True)
@@ -402,21 +401,16 @@ def _write(
         con.execute(
             "UPDATE story_texts SET story = p.story FROM placed p"
             " WHERE story_texts.seq = p.seq AND story_texts.seq BETWEEN ? AND ?",
-            _span(list(stories)),
+            _bounds(np.fromiter(stories, np.int64, len(stories))),
         )
         con.execute(
             "UPDATE story_texts SET links = links + l.n FROM linked l"
             " WHERE story_texts.seq = l.seq AND story_texts.seq BETWEEN ? AND ?",
-            _span(linked.tolist()),
+            _bounds(linked),
         )
     finally:
         con.unregister("placed")
         con.unregister("linked")
-
-
-def _span(seqs: list[int]) -> list[int]:
-    """[lowest, highest] of some seqs ([0, -1], an empty range, for none)."""
-    return [min(seqs), max(seqs)] if seqs else [0, -1]
 
 
 def grow(con: duckdb.DuckDBPyConnection, copies_from: int = 0) -> int:
@@ -521,18 +515,22 @@ class _Texts:
             raise ValueError(f"{len(idx)} texts folded but {len(story)} placed in stories")
         return cls(idx, story)
 
+    @property
+    def articles(self) -> int:
+        """How many folded articles the texts make (idx are dense from 0)."""
+        return int(self.idx.max()) + 1 if len(self.idx) else 0
+
     def article_stories(self) -> np.ndarray:
         """The story of each article (by idx): that of its first text (the lowest seq). The
         rows are in seq order, so an article's first text is its lowest row (np.minimum.at is
         exact for repeated indices, where a fancy assignment leaves the winner unspecified)."""
-        articles = int(self.idx.max()) + 1 if len(self.idx) else 0
-        first = np.full(articles, len(self.idx), np.int64)
+        first = np.full(self.articles, len(self.idx), np.int64)
         np.minimum.at(first, self.idx, np.arange(len(self.idx), dtype=np.int64))
         return self.story[first]
 
     def touched(self, hit_seqs: np.ndarray) -> np.ndarray:
         """The stories of every text folded into an article one of hit_seqs was folded into."""
-        hit = np.zeros(int(self.idx.max()) + 1 if len(self.idx) else 0, bool)
+        hit = np.zeros(self.articles, bool)
         hit[self.idx[hit_seqs]] = True
         return np.unique(self.story[hit[self.idx]])
 
